@@ -1,0 +1,31 @@
+"""Gongkai's pure core: disclosure content models, normalisers and rules.
+
+Imports no Django, no Kivy and no network code, so the publisher, the kiosk
+and the tests all share it. Entry points:
+
+* ``content.models``: the entity models (``Leader``, ``PowerItem`` …);
+* ``content.normalize``: raw page values to clean ones (dates, 文号, 索引号 …);
+* ``content.validation``: batch validation that collects every issue;
+* ``content.serialize``: canonical JSON Lines and content hashes;
+* ``content.demo``: the deterministic demo county.
+"""
+
+from content.enums import EntityType
+from content.errors import ContentError, EntityValidationError, NormalizeError
+from content.ids import stable_id
+from content.serialize import content_hash, to_json_line
+from content.validation import BatchResult, ValidationIssue, validate_jsonl, validate_records
+
+__all__ = [
+    "BatchResult",
+    "ContentError",
+    "EntityType",
+    "EntityValidationError",
+    "NormalizeError",
+    "ValidationIssue",
+    "content_hash",
+    "stable_id",
+    "to_json_line",
+    "validate_jsonl",
+    "validate_records",
+]
