@@ -29,12 +29,13 @@ _Amount = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=4)]
 
 
 def _sum_rule(model: Model, total_field: str, parts: dict[str, int | None], where: str) -> None:
-    """Check ``total == sum(parts)`` when the total and every part are given."""
+    """Check ``total == sum(parts)``; with parts missing, check they do not exceed it."""
     total = getattr(model, total_field)
-    if total is None or any(value is None for value in parts.values()):
+    if total is None:
         return
     found = sum(value for value in parts.values() if value is not None)
-    if found != total:
+    complete = all(value is not None for value in parts.values())
+    if found > total or (complete and found != total):
         raise RuleViolation(total_field, f"is {total} but {where} add up to {found}")
 
 
@@ -386,6 +387,6 @@ class AnnualReport(Entity):
                 "stats.format",
                 f"is {self.stats.format} but format_version is {self.format_version}",
             )
-        if self.published_date.year < self.year:
+        if self.published_date.year <= self.year:
             raise RuleViolation("published_date", f"is before the end of report year {self.year}")
         return self

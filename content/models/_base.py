@@ -18,7 +18,7 @@ from pydantic import (
     model_validator,
 )
 
-from content.enums import FileType, Parser
+from content.enums import EntityType, FileType, Parser
 from content.ids import ID_PREFIXES
 from content.normalize import (
     file_type_of,
@@ -117,9 +117,28 @@ Count = Annotated[int, Field(ge=0)]
 
 
 class Model(BaseModel):
-    """Base of every content model: immutable, no unknown fields."""
+    """Base of every content model: immutable, no unknown fields.
+
+    A blank string given for an optional field means "not given": county pages
+    print empty cells, and an empty 索引号 cell is a missing 索引号, not a bad one.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_missing(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        blank = [
+            key
+            for key, value in data.items()
+            if isinstance(value, str)
+            and not value.strip()
+            and key in cls.model_fields
+            and cls.model_fields[key].default is None
+        ]
+        return {key: value for key, value in data.items() if key not in blank} if blank else data
 
 
 class Provenance(Model):
@@ -194,15 +213,14 @@ class Entity(Model):
     serialised record says what it is.
     """
 
+    entity_type: EntityType
     id: EntityId
     scope: Scope = COUNTY_SCOPE
     provenance: Provenance
 
     @model_validator(mode="after")
     def _id_prefix_matches_type(self) -> Entity:
-        entity_type = getattr(self, "entity_type", None)
-        if entity_type is not None:
-            prefix = ID_PREFIXES[entity_type]
-            if not self.id.startswith(f"{prefix}-"):
-                raise RuleViolation("id", f"must start with '{prefix}-'")
+        prefix = ID_PREFIXES[self.entity_type]
+        if not self.id.startswith(f"{prefix}-"):
+            raise RuleViolation("id", f"must start with '{prefix}-'")
         return self

@@ -16,7 +16,7 @@ _BRACKETS = str.maketrans(dict.fromkeys("[]【】()（）〔〕［］<>《》", 
 _DATETIME = re.compile(
     r"""^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?
         (?:\s*T?\s*(?P<H>\d{1,2})\s*[:时]\s*(?P<M>\d{1,2})
-           (?:\s*[:分]\s*(?P<S>\d{1,2})(?:\.\d+)?\s*秒?)?\s*分?)?
+           (?:\s*[:分]\s*(?P<S>\d{1,2})(?:\.(?P<F>\d+))?\s*秒?)?\s*分?)?
         \s*(?P<tz>Z|[+-]\d{2}:?\d{2})?$""",
     re.VERBOSE,
 )
@@ -25,7 +25,7 @@ _EPOCH_S = re.compile(r"^\d{9,10}(?:\.\d+)?$")
 _EPOCH_MS = re.compile(r"^\d{12,13}$")
 _DEADLINE = re.compile(
     r"^(?P<y>\d{4})\s*年\s*(?:(?P<m>\d{1,2})\s*月\s*(?:(?P<d>\d{1,2})\s*日)?)?\s*"
-    r"(?P<tail>底|末|前|以前|之前|内|上旬|中旬|下旬)?\s*(?:前|完成|建成)?$"
+    r"(?P<tail>底|末|上旬|中旬|下旬)?\s*(?:前|以前|之前|内)?\s*(?:完成|建成|竣工)?$"
 )
 
 
@@ -50,7 +50,8 @@ def parse_datetime(value: str | int | float | date | datetime) -> datetime:  # n
     if isinstance(value, bool):
         raise NormalizeError("datetime", value)
     if isinstance(value, int | float):
-        return _from_epoch(value, value)
+        # 12 or more digits can only be milliseconds (seconds would be after year 5000).
+        return _from_epoch(value / 1000 if abs(value) >= 1e11 else value, value)
     text = unicodedata.normalize("NFKC", value).translate(_BRACKETS).strip()
     if _EPOCH_S.match(text):
         return _from_epoch(float(text), value)
@@ -68,6 +69,7 @@ def parse_datetime(value: str | int | float | date | datetime) -> datetime:  # n
             int(parts.get("H") or 0),
             int(parts.get("M") or 0),
             int(parts.get("S") or 0),
+            int((parts.get("F") or "0")[:6].ljust(6, "0")),
         )
     except ValueError as exc:
         raise NormalizeError("datetime", value, str(exc)) from exc

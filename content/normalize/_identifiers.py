@@ -12,6 +12,7 @@ from content.normalize._text import normalize_space
 
 _YEAR_IN_BRACKETS = re.compile(r"[\[［【(（〔﹝{]\s*(\d{4})\s*[\]］】)）〕﹞}]")
 _ALL_SPACE = re.compile(r"\s+")
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _DASHES = str.maketrans({"－": "-", "–": "-", "—": "-", "‐": "-", "／": "/", "＼": "/"})
 
 # Organisation code: 8 characters and a check character, the hyphen optional
@@ -79,7 +80,7 @@ def normalize_doc_number(text: str) -> str:
     Raises:
         NormalizeError: the text is empty.
     """
-    compact = _ALL_SPACE.sub("", normalize_space(text))
+    compact = _ALL_SPACE.sub("", normalize_space(text)).translate(_FULLWIDTH_DIGITS)
     if not compact:
         raise NormalizeError("doc_number", text, "empty")
     return _YEAR_IN_BRACKETS.sub(r"〔\1〕", compact)

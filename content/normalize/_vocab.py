@@ -47,6 +47,11 @@ _POWER_NAMES: dict[str, PowerType] = {
 
 # Ordered: the first word found in the text wins, so longer phrases come first.
 _STATUS_WORDS: tuple[tuple[str, ProjectStatus], ...] = (
+    # Negations first: 未按序时 is behind, 未完成 is still under way.
+    ("未按序时", ProjectStatus.BEHIND),
+    ("未达序时", ProjectStatus.BEHIND),
+    ("未完成", ProjectStatus.IN_PROGRESS),
+    ("未竣工", ProjectStatus.IN_PROGRESS),
     ("未开工", ProjectStatus.NOT_STARTED),
     ("未启动", ProjectStatus.NOT_STARTED),
     ("超序时", ProjectStatus.AHEAD),
@@ -74,6 +79,7 @@ _STATUS_WORDS: tuple[tuple[str, ProjectStatus], ...] = (
 _VALIDITY_WORDS: tuple[tuple[str, Validity], ...] = (
     ("废止", Validity.REPEALED),
     ("失效", Validity.INVALID),
+    ("无效", Validity.INVALID),
     ("已过期", Validity.INVALID),
     ("修改", Validity.AMENDED),
     ("修订", Validity.AMENDED),
