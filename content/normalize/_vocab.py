@@ -108,7 +108,9 @@ _LEVEL_MARKERS: dict[str, LegalBasisLevel] = {
 }
 _MARKER = re.compile(r"【([^】]{1,8})】")
 _LAW_TITLE = re.compile(r"《[^》]+》")
-_ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇\d]+条(?:第[一二三四五六七八九十\d]+款)?")
+_ARTICLE = re.compile(
+    r"第[一二三四五六七八九十百千零〇\d]+条(?:第[一二三四五六七八九十\d]+[款项])?"
+)
 _KEYWORD_SPLIT = re.compile(r"[\s,，、;；|/]+")
 
 _E = TypeVar("_E")

@@ -1,0 +1,40 @@
+# The two commands of the README: `make demo` and `make test`.
+# Both bootstrap what they need (Debian packages as root, .venv, Python packages).
+
+VENV    := .venv
+BIN     := $(VENV)/bin
+PORT    ?= 8600
+PYTEST_ARGS ?=
+
+.PHONY: demo test bootstrap lint typecheck pytest lock clean help
+
+help:
+	@echo "make demo   run the demo county chain (for now: the demo county website)"
+	@echo "make test   ruff, mypy and pytest"
+	@echo "make lock   re-resolve requirements/dev.lock from pyproject.toml"
+
+bootstrap:
+	@deploy/bootstrap.sh
+
+demo: bootstrap
+	$(BIN)/gongkai demo-site --port $(PORT)
+
+test: bootstrap lint typecheck pytest
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck:
+	$(BIN)/mypy
+
+pytest:
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Needs uv (pip install uv); hashes make installs reproducible and tamper-evident.
+lock:
+	uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
+		--python-platform x86_64-manylinux_2_28 -q -o requirements/dev.lock
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
