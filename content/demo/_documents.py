@@ -132,6 +132,25 @@ def catalogue_entry(
     return sealed(entry)
 
 
+def _body_outline(genre: str, rng: random.Random) -> list[int]:
+    """Which of BODY_PARAGRAPHS a document of ``genre`` uses, in reading order.
+
+    Official documents have a fixed shape: salutation, 一、总体要求 with its
+    (一)(二), 二、主要任务 with some of its points, 三、保障措施, closing line.
+    """
+    if genre == "批复":
+        return [20, 28]
+    if genre in {"通报", "报告"}:
+        return [21, 22, 23]
+    if genre == "公告":
+        return [24, 25, 26]
+    opening = rng.choice((0, 1, 2))
+    tasks = [6, *range(7, 7 + rng.randrange(1, 6))]
+    safeguards = [12, *range(13, 13 + rng.randrange(1, 5))]
+    closing = {"办法": 18, "通知": 19}.get(genre, rng.choice((17, 27, 28)))
+    return [opening, 3, 4, 5, *tasks, *safeguards, closing]
+
+
 def _attachment_count(rng: random.Random) -> int:
     roll = rng.random()
     if roll < 0.35:
