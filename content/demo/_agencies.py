@@ -138,63 +138,45 @@ def build_leaders(ctx: Context, agencies: list[AgencyInfo]) -> list[Leader]:
     column = COLUMNS["ldxx"]
     county = agencies[0].agency
     departments = [info.agency for info in agencies if info.spec is not None]
-    leaders: list[Leader] = []
     clauses = list(LEADER_DUTY_CLAUSES)
     rng.shuffle(clauses)
     unit_pool = [agency.short_name or agency.name for agency in departments]
     rng.shuffle(unit_pool)
     audit = [unit for unit in unit_pool if "审计" in unit][:1]
     unit_pool = [unit for unit in unit_pool if unit not in audit]
-    rank = 0
+    # (agency, post, rank, duties, supervised, liaison) for every leader, then build them.
+    posts: list[tuple[Agency, str, int, str, list[str], list[str]]] = []
     for post, count in COUNTY_LEADER_POSTS:
         for _ in range(count):
             if post == "县长":
                 duties, supervised, liaison = _head_duties(audit)
             else:
                 duties, supervised, liaison = _deputy_duties(post, rng, clauses, unit_pool)
-            leaders.append(
-                _leader(
-                    ctx,
-                    rng,
-                    names=names,
-                    column=column,
-                    agency=county,
-                    post=post,
-                    rank=rank,
-                    duties=duties,
-                    supervised=supervised,
-                    liaison=liaison,
-                )
-            )
-            rank += 1
+            posts.append((county, post, len(posts), duties, supervised, liaison))
     for info in agencies:
         agency = info.agency
         if agency.kind not in {AgencyKind.TOWN, AgencyKind.TOWNSHIP}:
             continue
         head = "镇长" if agency.kind is AgencyKind.TOWN else "乡长"
-        deputies = 2 + rng.randrange(2)
-        for order in range(1 + deputies):
-            post = head if order == 0 else f"副{head}"
-            duties = (
-                f"主持{agency.short_name}人民政府全面工作。"
-                if order == 0
-                else f"负责{rng.choice(_TOWN_DUTIES)}等方面工作。"
-            )
-            leaders.append(
-                _leader(
-                    ctx,
-                    rng,
-                    names=names,
-                    column=column,
-                    agency=agency,
-                    post=post,
-                    rank=order,
-                    duties=duties,
-                    supervised=[],
-                    liaison=[],
-                )
-            )
-    return leaders
+        posts.append((agency, head, 0, f"主持{agency.short_name}人民政府全面工作。", [], []))
+        for order in range(1, 3 + rng.randrange(2)):
+            duties = f"负责{rng.choice(_TOWN_DUTIES)}等方面工作。"
+            posts.append((agency, f"副{head}", order, duties, [], []))
+    return [
+        _leader(
+            ctx,
+            rng,
+            names=names,
+            column=column,
+            agency=agency,
+            post=post,
+            rank=rank,
+            duties=duties,
+            supervised=supervised,
+            liaison=liaison,
+        )
+        for agency, post, rank, duties, supervised, liaison in posts
+    ]
 
 
 def _head_duties(audit: list[str]) -> tuple[str, list[str], list[str]]:

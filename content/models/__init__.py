@@ -6,6 +6,7 @@ raw formats of county pages for dates, 文号 and 索引号 and normalise them.
 """
 
 from content.models._annual_report import (
+    APPLICANT_COLUMNS,
     AnnualReport,
     ApplicantCounts,
     ApplicationChannels,
@@ -47,6 +48,7 @@ from content.models._registry import ANY_ENTITY, ENTITY_MODELS, JSONL_FILES, Any
 
 __all__ = [
     "ANY_ENTITY",
+    "APPLICANT_COLUMNS",
     "COUNTY_SCOPE",
     "ENTITY_MODELS",
     "JSONL_FILES",

@@ -146,7 +146,8 @@ class ApplicantCounts(Model):
         return self
 
 
-COLUMNS = (
+#: The seven columns of the 2019/2021 applications table, in printed order.
+APPLICANT_COLUMNS = (
     "natural_person",
     "business",
     "research",
@@ -158,7 +159,7 @@ COLUMNS = (
 
 
 def _add(rows: list[ApplicantCounts]) -> dict[str, int]:
-    return {column: sum(getattr(row, column) for row in rows) for column in COLUMNS}
+    return {column: sum(getattr(row, column) for row in rows) for column in APPLICANT_COLUMNS}
 
 
 class RefusedRows(Model):
@@ -221,7 +222,7 @@ class ApplicationResults(Model):
     @model_validator(mode="after")
     def _total_is_sum(self) -> ApplicationResults:
         sums = _add(self.outcome_rows())
-        for column in COLUMNS:
+        for column in APPLICANT_COLUMNS:
             if getattr(self.total, column) != sums[column]:
                 raise RuleViolation(
                     f"total.{column}",
@@ -241,7 +242,7 @@ class ApplicationsTable(Model):
     @model_validator(mode="after")
     def _balance(self) -> ApplicationsTable:
         # The check printed in the table: 一 + 二 = 三(七)总计 + 四, per column.
-        for column in COLUMNS:
+        for column in APPLICANT_COLUMNS:
             received = getattr(self.new, column) + getattr(self.carried_over, column)
             handled = getattr(self.result.total, column) + getattr(self.carried_forward, column)
             if received != handled:

@@ -16,6 +16,7 @@ from jinja2 import Environment, PackageLoader
 
 from content.enums import EntityType, ProjectCategory
 from content.models import (
+    APPLICANT_COLUMNS,
     Agency,
     AnnualReport,
     CatalogueEntry,
@@ -607,15 +608,6 @@ def _legacy_table(stats: LegacyStats2008) -> Table:
 
 
 _APPLICANTS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
-_COLUMNS = (
-    "natural_person",
-    "business",
-    "research",
-    "public_interest_org",
-    "legal_service",
-    "other_org",
-    "total",
-)
 
 
 def _tables_2021(stats: RevisedStats2021) -> list[Table]:
@@ -623,7 +615,7 @@ def _tables_2021(stats: RevisedStats2021) -> list[Table]:
     result = apps.result
 
     def cells(row: Any) -> tuple[str, ...]:
-        return tuple(str(getattr(row, name)) for name in _COLUMNS)
+        return tuple(str(getattr(row, name)) for name in APPLICANT_COLUMNS)
 
     rows: list[tuple[str, ...]] = [
         ("一、本年新收政府信息公开申请数量", *cells(apps.new)),
