@@ -2,6 +2,8 @@
 
 The generator and the sync engine both call ``stable_id`` with the same
 natural key, so the same real-world item gets the same id wherever it came from.
+Where a URL is the key, only its path counts: a site moving from http to https,
+or a demo site on another port, keeps its ids.
 """
 
 from __future__ import annotations
@@ -29,9 +31,9 @@ NATURAL_KEYS: dict[EntityType, tuple[str, ...]] = {
     EntityType.LEADER: ("organization", "name"),
     EntityType.POWER_ITEM: ("item_code",),
     EntityType.PROJECT: ("year", "category", "name"),
-    EntityType.CATALOGUE_ENTRY: ("index_no or source_url",),
+    EntityType.CATALOGUE_ENTRY: ("index_no, or the source URL's path when it has none",),
     EntityType.GUIDE: ("organization",),
-    EntityType.NOTICE: ("source_url",),
+    EntityType.NOTICE: ("the source URL's path",),
     EntityType.ANNUAL_REPORT: ("organization", "year"),
 }
 

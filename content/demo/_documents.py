@@ -256,7 +256,7 @@ def notice(
             ),
         )
     entity = Notice(
-        id=stable_id(EntityType.NOTICE, ctx.url(path)),
+        id=stable_id(EntityType.NOTICE, path),
         scope=town.scope if town else "county",
         provenance=ctx.provenance(column, path),
         title=title,

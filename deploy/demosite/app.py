@@ -92,6 +92,10 @@ class _State:
     lists: dict[str, list[Entity]]
     changes: ChangeSet
     updated: datetime
+    #: When each column was last republished (an article added, edited or removed).
+    column_stamps: dict[str, datetime]
+    #: When each column last lost an article (carried from state to state).
+    removals: dict[str, datetime]
 
 
 class DemoSite:
@@ -114,7 +118,7 @@ class DemoSite:
         self._files: dict[tuple[str, str], tuple[bytes, str]] = {}
         county = generate_county(seed=seed, base_url=self.base_url)
         county, changes = mutate_county(county, rounds=mutate)
-        self._state = _index(county, changes)
+        self._state = _index(county, changes, removals={})
 
     @property
     def county(self) -> DemoCounty:
@@ -137,7 +141,15 @@ class DemoSite:
                 for source in (state.changes, changes):
                     for kind, ids in getattr(source, name).items():
                         merged.setdefault(kind, []).extend(ids)
-            self._state = _index(county, total)
+            # Like a static-publishing CMS, removing an article republishes its column.
+            stamp = max(
+                e.provenance.fetched_at for items in county.by_type().values() for e in items
+            )
+            removals = dict(state.removals)
+            for target in state.targets.values():
+                if target.kind == "page" and target.entity.id in _ids(changes.removed):
+                    removals[target.column.key] = stamp
+            self._state = _index(county, total, removals=removals)
         return changes
 
     def handle(self, request: Request) -> Response:
@@ -163,7 +175,9 @@ class DemoSite:
         if path == "/images/style.css":
             return Response(200, _CSS, {"Content-Type": "text/css"})
         if path.startswith("/gkmlpt/"):
-            answer = gkmlpt.route(state.lists["gkml"], path, query)
+            answer = gkmlpt.route(
+                state.lists["gkml"], path, query, base_stamp=_base_stamp(state.county)
+            )
             if answer is not None:
                 return (
                     _json(*answer)
@@ -203,8 +217,7 @@ class DemoSite:
             meta_charset=charset,
             site_domain=self._domain,
         )
-        stamp = max(e.provenance.fetched_at for e in entities) if entities else state.updated
-        return _html(html, _codec(charset), header, stamp)
+        return _html(html, _codec(charset), header, state.column_stamps[column.key])
 
     def _target(self, path: str, target: _Target) -> Response:
         entity = target.entity
@@ -216,7 +229,9 @@ class DemoSite:
         page = pages.detail_page(entity, path=path, number=number, url_path=self._path_of)
         if target.column.key == "gkml":
             assert isinstance(entity, CatalogueEntry)  # noqa: S101
-            page.detail_json = json.dumps(gkmlpt.article(entity), ensure_ascii=False)
+            page.detail_json = json.dumps(
+                gkmlpt.article(entity, base_stamp=_base_stamp(self.county)), ensure_ascii=False
+            )
         charset, header = _column_charset(target.column, detail=True)
         html = pages.render_detail(
             column=target.column,
@@ -277,7 +292,16 @@ def _nav() -> list[Column]:
     return [column for key, column in COLUMNS.items() if key != "gkml"]
 
 
-def _index(county: DemoCounty, changes: ChangeSet) -> _State:
+def _base_stamp(county: DemoCounty) -> datetime:
+    # Agencies are never edited, so theirs is the base data's fetch time.
+    return county.agencies[0].provenance.fetched_at
+
+
+def _ids(groups: dict[EntityType, list[str]]) -> set[str]:
+    return {entity_id for ids in groups.values() for entity_id in ids}
+
+
+def _index(county: DemoCounty, changes: ChangeSet, *, removals: dict[str, datetime]) -> _State:
     targets: dict[str, _Target] = {}
     lists: dict[str, list[Entity]] = {key: [] for key in COLUMNS}
     base = len(county.base_url)
@@ -297,7 +321,21 @@ def _index(county: DemoCounty, changes: ChangeSet) -> _State:
     for key, members in lists.items():
         lists[key] = _list_order(key, members)
     updated = max(t.entity.provenance.fetched_at for t in targets.values())
-    return _State(county=county, targets=targets, lists=lists, changes=changes, updated=updated)
+    stamps = {}
+    for key, members in lists.items():
+        times = [e.provenance.fetched_at for e in members]
+        if key in removals:
+            times.append(removals[key])
+        stamps[key] = max(times, default=updated)
+    return _State(
+        county=county,
+        targets=targets,
+        lists=lists,
+        changes=changes,
+        updated=updated,
+        column_stamps=stamps,
+        removals=removals,
+    )
 
 
 def _column_of(entity_type: EntityType, entity: Entity) -> Column:
@@ -409,7 +447,14 @@ def _conditional(request: Request, response: Response) -> Response:
     """ETag and Last-Modified on every 200, and 304 when the client's copy is current."""
     if response.status != 200:
         return response
-    etag = '"' + hashlib.sha256(response.body).hexdigest()[:24] + '"'
+    modified = response.headers.get("Last-Modified")
+    if modified:
+        # nginx's static-file ETag: modification time and size, both in hex.
+        seconds = int(parsedate_to_datetime(modified).timestamp())
+        etag = f'"{seconds:x}-{len(response.body):x}"'
+    else:
+        # Dynamic answers (the JSON API) hash their body, as a servlet filter would.
+        etag = '"' + hashlib.sha256(response.body).hexdigest()[:24] + '"'
     response.headers["ETag"] = etag
     response.headers.setdefault("Cache-Control", "max-age=0, must-revalidate")
     match = request.headers.get("If-None-Match")
@@ -420,7 +465,6 @@ def _conditional(request: Request, response: Response) -> Response:
             )
         return response
     since = request.headers.get("If-Modified-Since")
-    modified = response.headers.get("Last-Modified")
     if since and modified:
         try:
             if parsedate_to_datetime(modified) <= parsedate_to_datetime(since):

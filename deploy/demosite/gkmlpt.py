@@ -32,7 +32,7 @@ def category_ids() -> dict[str, int]:
 
 
 def route(
-    entries: list[Entity], path: str, query: Mapping[str, list[str]]
+    entries: list[Entity], path: str, query: Mapping[str, list[str]], *, base_stamp: datetime
 ) -> str | tuple[int, Any] | None:
     """Answer a ``/gkmlpt/…`` request.
 
@@ -82,12 +82,20 @@ def route(
             "post_count": len(chosen),
         },
         "total": len(chosen),
-        "articles": [article(entry) for entry in chosen[start : start + PER_PAGE]],
+        "articles": [
+            article(entry, base_stamp=base_stamp) for entry in chosen[start : start + PER_PAGE]
+        ],
     }
 
 
-def article(entry: CatalogueEntry) -> dict[str, Any]:
-    """One article as the list API and ``window._CONFIG.DETAIL`` give it."""
+def article(entry: CatalogueEntry, *, base_stamp: datetime) -> dict[str, Any]:
+    """One article as the list API and ``window._CONFIG.DETAIL`` give it.
+
+    Args:
+        entry: the catalogue entry.
+        base_stamp: the fetch time of the unedited base data.
+    """
+    fetched = entry.provenance.fetched_at
     number = int(entry.provenance.source_url.rsplit("_", 1)[-1].split(".")[0])
     published = datetime.combine(entry.published_date, time(9, number % 60), tzinfo=SHANGHAI)
     created = entry.created_date or entry.published_date
@@ -123,4 +131,6 @@ def article(entry: CatalogueEntry) -> dict[str, Any]:
         "effective_date": f"{entry.effective_date:%Y-%m-%d}" if entry.effective_date else "",
         "expiry_date": f"{entry.expiry_date:%Y-%m-%d}" if entry.expiry_date else "",
         "audience": entry.audience or "",
+        # Base data carries the county's "today" as fetch time; an edit, its own day.
+        "update_time": f"{published if fetched == base_stamp else fetched:%Y-%m-%d %H:%M:%S}",
     }
