@@ -1,0 +1,1 @@
+"""Where content comes from: profiles of county sites, polite HTTP, page extraction."""
