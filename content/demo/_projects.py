@@ -92,7 +92,6 @@ def build_projects(
                 lead_unit=lead.name,
                 responsible_units=tuple(units),
                 responsible_leader=leader.name,
-                responsible_leader_id=leader.id,
                 responsible_person=people.name(),
                 location=spec.location_hint,
                 start_date=date(ctx.as_of.year, 1, 1)

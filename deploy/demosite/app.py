@@ -226,7 +226,10 @@ class DemoSite:
             body, kind = self._file(path, target)
             return Response(200, body, {"Content-Type": kind, "Last-Modified": _http_date(stamp)})
         number = int(path.rsplit("_", 1)[-1].split(".", maxsplit=1)[0])
-        page = pages.detail_page(entity, path=path, number=number, url_path=self._path_of)
+        names = {agency.id: agency.name for agency in self.county.agencies}
+        page = pages.detail_page(
+            entity, path=path, number=number, url_path=self._path_of, agency_names=names
+        )
         if target.column.key == "gkml":
             assert isinstance(entity, CatalogueEntry)  # noqa: S101
             page.detail_json = json.dumps(

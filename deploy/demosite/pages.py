@@ -31,6 +31,7 @@ from content.models import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from datetime import date
 
     from content.demo import Column
@@ -222,7 +223,8 @@ def cn_date(value: date, style: int) -> str:
 
 def vary_doc_number(doc_number: str, style: int) -> str:
     """Re-bracket a 文号 the ways real pages do (domain.md pitfall 16)."""
-    left, right = ("〔〕", "[]", "【】", "()", "（）", "〔〕")[style % 6]
+    pair = ("〔〕", "[]", "【】", "()", "（）", "〔〕")[style % 6]
+    left, right = pair[0], pair[1]
     return doc_number.replace("〔", left).replace("〕", right)
 
 
@@ -244,7 +246,14 @@ def relative(href_path: str, page_path: str) -> str:
     return href_path
 
 
-def detail_page(entity: Entity, *, path: str, number: int, url_path: Any) -> DetailPage:
+def detail_page(
+    entity: Entity,
+    *,
+    path: str,
+    number: int,
+    url_path: Any,
+    agency_names: Mapping[str, str],
+) -> DetailPage:
     """Build the detail page model for any entity type.
 
     Args:
@@ -252,9 +261,12 @@ def detail_page(entity: Entity, *, path: str, number: int, url_path: Any) -> Det
         path: the page's own path (links are made relative to it).
         number: the article number (varies presentation deterministically).
         url_path: maps an absolute URL to its site path.
+        agency_names: agency id → name (an agency's page names its parent).
     """
-    builder = _BUILDERS[entity.entity_type]
-    page: DetailPage = builder(entity, number)
+    if isinstance(entity, Agency):
+        page = _agency_page(entity, number, agency_names)
+    else:
+        page = _BUILDERS[entity.entity_type](entity, number)
     body_class, body_id = body_container(number)
     page.body_class, page.body_id = body_class, body_id
     page.hits = 37 + number % 997
@@ -263,8 +275,9 @@ def detail_page(entity: Entity, *, path: str, number: int, url_path: Any) -> Det
     return page
 
 
-def _agency_page(agency: Any, number: int) -> DetailPage:
+def _agency_page(agency: Any, number: int, agency_names: Mapping[str, str]) -> DetailPage:
     assert isinstance(agency, Agency)  # noqa: S101
+    parent_name = agency_names.get(agency.parent_id or "")
     meta = [
         ("机构名称", agency.name),
         ("机构简称", agency.short_name or ""),
@@ -274,6 +287,9 @@ def _agency_page(agency: Any, number: int) -> DetailPage:
         ("办公地址", agency.address or ""),
         ("联系电话", agency.phone or ""),
         ("办公时间", agency.office_hours or ""),
+        ("上级机关", parent_name or "—"),
+        ("网站", agency.website or ""),
+        ("排序", str(agency.rank_order)),
     ]
     return DetailPage(
         title=agency.name,
@@ -334,6 +350,7 @@ def _power_page(item: Any, number: int) -> DetailPage:
         ("事项编码", item.item_code),
         ("事项名称", item.name),
         ("事项类型", type_cell),
+        ("类型代码", item.power_type_code or ""),
         ("实施主体", item.implementing_body),
         ("承办机构", item.undertaking_unit or ""),
         ("实施层级", "、".join(item.levels)),
@@ -343,6 +360,7 @@ def _power_page(item: Any, number: int) -> DetailPage:
         ("监督电话", item.supervision_phone or ""),
         ("事项状态", item.status.label),
         ("清单年度", str(item.list_year or "")),
+        ("流程类型", item.flowchart.chart_kind.label if item.flowchart else "无"),
         ("实施依据", basis),
     ]
     page = DetailPage(
@@ -538,6 +556,7 @@ def _guide_page(guide: Any, number: int) -> DetailPage:
         f"联系电话：{guide.phone}",
         f"传真号码：{guide.fax or ''}",
         f"电子邮箱：{guide.email or ''}",
+        f"网站：{guide.website or ''}",
     ]
     return DetailPage(
         title=f"{guide.organization}政府信息公开指南",
@@ -692,7 +711,6 @@ def _tables_2021(stats: RevisedStats2021) -> list[Table]:
 
 
 _BUILDERS: dict[EntityType, Any] = {
-    EntityType.AGENCY: _agency_page,
     EntityType.LEADER: _leader_page,
     EntityType.POWER_ITEM: _power_page,
     EntityType.PROJECT: _project_page,

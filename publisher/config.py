@@ -1,0 +1,233 @@
+"""The publisher's configuration: ``gongkai.toml`` in the home, typed and validated.
+
+Every value has a safe, bounded default; unknown keys are errors (a typo must
+not be silently ignored). ``render_config`` writes the commented file that
+``gongkai init`` creates.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from publisher.tomlfile import load_toml
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+__all__ = [
+    "CONFIG_NAME",
+    "Config",
+    "HttpSection",
+    "ReviewSection",
+    "Schedule",
+    "SourceConfig",
+    "TownConfig",
+    "load_config",
+    "parse_schedule",
+    "render_config",
+]
+
+CONFIG_NAME = "gongkai.toml"
+_SLUG = r"^[a-z0-9][a-z0-9-]{0,63}$"
+_EVERY = re.compile(r"^every\s+(\d+)\s*([smhd])$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PublisherSection(_Section):
+    """Who runs this publisher."""
+
+    name: str = "县人民政府"
+    public_url: str = "http://127.0.0.1:8700"
+
+
+class DatabaseSection(_Section):
+    """Where the store lives: SQLite in the home by default, or PostgreSQL."""
+
+    url: str = "sqlite:///db.sqlite3"
+
+
+class HttpSection(_Section):
+    """How politely the sync fetches."""
+
+    user_agent: str = "GongkaiSync/0.1 (county disclosure sync; +https://gongkai.example/bot)"
+    min_interval: Annotated[float, Field(ge=0, le=600)] = 1.5
+    connect_timeout: Annotated[float, Field(gt=0, le=300)] = 10.0
+    read_timeout: Annotated[float, Field(gt=0, le=600)] = 60.0
+    max_response_mb: Annotated[float, Field(gt=0, le=2048)] = 50.0
+    retries: Annotated[int, Field(ge=0, le=10)] = 4
+    obey_robots: bool = True
+    insecure_hosts: tuple[str, ...] = ()
+
+
+class ReviewSection(_Section):
+    """What needs a person before it is published."""
+
+    auto_approve: bool = False
+    max_rewrite_share: Annotated[float, Field(gt=0, le=1)] = 0.5
+    max_removal_share: Annotated[float, Field(gt=0, le=1)] = 0.2
+
+
+class TownConfig(_Section):
+    """A town of the county: its name and the pinyin id of its scope and channel."""
+
+    name: str
+    id: Annotated[str, Field(pattern=r"^[a-z]{2,32}$")]
+
+
+class SourceConfig(_Section):
+    """One source: a profile applied to a site."""
+
+    id: Annotated[str, Field(pattern=_SLUG)]
+    profile: str
+    site: str
+    schedule: str = "every 6h"
+    auto_approve: bool | None = None
+    enabled: bool = True
+
+    @field_validator("site")
+    @classmethod
+    def _site_is_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError("must be an http(s) URL such as http://www.example.gov.cn")
+        return value.rstrip("/")
+
+    @field_validator("schedule")
+    @classmethod
+    def _schedule_parses(cls, value: str) -> str:
+        parse_schedule(value)
+        return value
+
+
+class Config(_Section):
+    """The whole ``gongkai.toml``."""
+
+    publisher: PublisherSection = PublisherSection()
+    database: DatabaseSection = DatabaseSection()
+    http: HttpSection = HttpSection()
+    review: ReviewSection = ReviewSection()
+    towns: tuple[TownConfig, ...] = ()
+    sources: tuple[SourceConfig, ...] = ()
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Config:
+        ids = [source.id for source in self.sources]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"source ids repeat: {', '.join(duplicates)}")
+        return self
+
+    def source(self, source_id: str) -> SourceConfig:
+        """The source with this id.
+
+        Raises:
+            KeyError: no such source.
+        """
+        for source in self.sources:
+            if source.id == source_id:
+                return source
+        raise KeyError(source_id)
+
+
+class Schedule(BaseModel):
+    """When a source syncs: every N seconds, or a cron expression."""
+
+    model_config = ConfigDict(frozen=True)
+    kind: Literal["interval", "cron"]
+    seconds: int = 0
+    cron: str = ""
+
+
+def parse_schedule(text: str) -> Schedule:
+    """Read ``every 30m`` / ``every 6h`` / ``every 1d`` or ``cron: 0 3 * * *``.
+
+    Raises:
+        ValueError: neither form, or an interval under one minute.
+    """
+    text = text.strip()
+    every = _EVERY.match(text)
+    if every:
+        seconds = int(every.group(1)) * _UNITS[every.group(2)]
+        if seconds < 60:  # noqa: PLR2004
+            raise ValueError("sync at most once a minute")
+        return Schedule(kind="interval", seconds=seconds)
+    if text.startswith("cron:"):
+        expression = text.removeprefix("cron:").strip()
+        if len(expression.split()) != 5:  # noqa: PLR2004
+            raise ValueError("a cron schedule has five fields: minute hour day month weekday")
+        return Schedule(kind="cron", cron=expression)
+    raise ValueError('use "every 6h" (s, m, h or d) or "cron: 0 3 * * *"')
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate a ``gongkai.toml``.
+
+    Raises:
+        publisher.tomlfile.ConfigError: naming the file, key and line.
+    """
+    return load_toml(path, Config)
+
+
+def render_config(*, name: str, towns: list[TownConfig], sources: list[SourceConfig]) -> str:
+    """The commented ``gongkai.toml`` that ``gongkai init`` writes."""
+    lines = [
+        "# Gongkai publisher configuration.",
+        "# Every key is optional unless marked; the defaults are shown.",
+        "# Run `gongkai status` after editing: a mistake is reported with its line.",
+        "",
+        "[publisher]",
+        f'name = "{name}"',
+        "# The address kiosks and QR codes use to reach this publisher.",
+        'public_url = "http://127.0.0.1:8700"',
+        "",
+        "[database]",
+        "# SQLite in this folder (WAL mode), or PostgreSQL for a larger deployment:",
+        '# url = "postgresql://gongkai:secret@db.example/gongkai"',
+        'url = "sqlite:///db.sqlite3"',
+        "",
+        "[http]",
+        "# Identify the sync to the county site's administrators.",
+        'user_agent = "GongkaiSync/0.1 (county disclosure sync; +https://gongkai.example/bot)"',
+        "# Seconds between two requests to one site; county sites block bursts.",
+        "min_interval = 1.5",
+        "connect_timeout = 10.0",
+        "# County sites can be slow from outside the province.",
+        "read_timeout = 60.0",
+        "max_response_mb = 50.0",
+        "retries = 4",
+        "obey_robots = true",
+        "# Hosts whose broken TLS certificate is tolerated (logged each run):",
+        "insecure_hosts = []",
+        "",
+        "[review]",
+        "# true: new and changed content is published without a person's review.",
+        "auto_approve = false",
+        "# Whatever the policy, a change rewriting more than this share of an item,",
+        "# or a run removing more than this share of a source's items, is quarantined.",
+        "max_rewrite_share = 0.5",
+        "max_removal_share = 0.2",
+        "",
+        "# The county's towns: each is a scope of content and a kiosk channel (town-<id>).",
+    ]
+    for town in towns:
+        lines += ["[[towns]]", f'name = "{town.name}"', f'id = "{town.id}"', ""]
+    lines += [
+        "# Sources: a profile (builtin:NAME or a .toml path relative to this folder)",
+        '# applied to a site. schedule: "every 6h" (s/m/h/d) or "cron: 0 3 * * *".',
+    ]
+    for source in sources:
+        lines += [
+            "[[sources]]",
+            f'id = "{source.id}"',
+            f'profile = "{source.profile}"',
+            f'site = "{source.site}"',
+            f'schedule = "{source.schedule}"',
+            "",
+        ]
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,78 @@
+"""The publisher's home folder: config, database, mirrored documents.
+
+Layout::
+
+    HOME/gongkai.toml      the configuration (commented; `gongkai init` writes it)
+    HOME/db.sqlite3        the store (SQLite in WAL mode), unless a database URL is set
+    HOME/documents/ab/…    mirrored attachments, named by their sha256
+    HOME/tmp/              downloads in progress (same filesystem, renamed into place)
+    HOME/profiles/         the county's own source profiles, if any
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from publisher.config import CONFIG_NAME, Config, load_config
+
+__all__ = ["HOME_ENV", "Home", "resolve_home"]
+
+HOME_ENV = "GONGKAI_HOME"
+DEFAULT_HOME = Path("var")
+
+
+@dataclass(frozen=True, slots=True)
+class Home:
+    """Paths inside one publisher home."""
+
+    root: Path
+
+    @property
+    def config_path(self) -> Path:
+        """``gongkai.toml``."""
+        return self.root / CONFIG_NAME
+
+    @property
+    def documents(self) -> Path:
+        """The content-addressed document store."""
+        return self.root / "documents"
+
+    @property
+    def tmp(self) -> Path:
+        """Where downloads are written before they are renamed into place."""
+        return self.root / "tmp"
+
+    @property
+    def profiles(self) -> Path:
+        """The county's own profiles."""
+        return self.root / "profiles"
+
+    def exists(self) -> bool:
+        """Whether ``gongkai init`` has run here."""
+        return self.config_path.is_file()
+
+    def config(self) -> Config:
+        """The validated configuration.
+
+        Raises:
+            publisher.tomlfile.ConfigError: missing or invalid.
+        """
+        return load_config(self.config_path)
+
+    def document_path(self, sha256: str) -> Path:
+        """Where the document with this hash is stored."""
+        return self.documents / sha256[:2] / sha256
+
+    def make_folders(self) -> None:
+        """Create the home's folders (private to the service user)."""
+        for folder in (self.root, self.documents, self.tmp, self.profiles):
+            folder.mkdir(parents=True, exist_ok=True)
+        self.root.chmod(0o750)
+
+
+def resolve_home(option: str | Path | None) -> Home:
+    """The home from ``--home``, else ``$GONGKAI_HOME``, else ``./var``."""
+    chosen = option or os.environ.get(HOME_ENV) or DEFAULT_HOME
+    return Home(Path(chosen).expanduser().resolve())

@@ -1,0 +1,189 @@
+"""Source profiles: how to read one column of a county site, written in TOML.
+
+A profile describes a site's structure, not its content: where the list is,
+how it pages, which links are articles, and where each field sits on a detail
+page (by label, paragraph prefix, section heading or table). A county's IT
+person writes one per column without programming; docs/sources.md teaches it.
+
+Example (a TRS-style leaders column)::
+
+    name = "领导信息"
+    entity_type = "leader"
+
+    [list]
+    url = "{site}/zwgk/ldxx/"
+    pagination = "trs"
+    links = "ul.list li a"
+
+    [detail.fields]
+    name = "姓名"
+    post = "职务"
+
+Profiles ship in ``publisher/profiles/<county>/<column>.toml`` (``builtin:dayu/ldxx``)
+or live in the home's ``profiles/`` folder.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from content.enums import EntityType, Parser
+from publisher.tomlfile import ConfigError, load_toml, parse_toml
+
+__all__ = ["DetailSpec", "ListSpec", "Profile", "TableSpec", "load_profile"]
+
+BUILTIN = "builtin:"
+DEFAULT_BODY = (".TRS_Editor", "#zoom", ".article-content", ".xl_con", ".content", "#mainText")
+DEFAULT_EXTENSIONS = (
+    "pdf", "doc", "docx", "wps", "ofd", "xls", "xlsx", "et", "zip", "rar", "7z",
+)  # fmt: skip
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ListSpec(_Spec):
+    """Where a source's list is and how it pages.
+
+    Pagination schemes:
+
+    * ``none``: one page.
+    * ``trs``: TRS static pages; the page count comes from the first page's
+      ``createPageHTML(N, i, "index", "shtml")`` and later pages are
+      ``index_1.shtml`` … ``index_{N-1}.shtml``.
+    * ``query``: ``url`` contains ``{page}``; pages from ``first_page`` until a
+      page brings no new article links.
+    * ``json``: a JSON API; ``url`` contains ``{page}``; ``items`` is the dotted
+      path of the article list and ``total`` of the total count; stops when the
+      count is reached or a page is empty (never trusts "next page" fields).
+    * ``hanweb``: the Hanweb JCMS column: records in the first page's
+      ``<script type="text/xml">``, later pages POSTed to ``proxy_url``.
+    """
+
+    url: str
+    pagination: Literal["none", "trs", "query", "json", "hanweb"] = "none"
+    first_page: Annotated[int, Field(ge=0)] = 1
+    max_pages: Annotated[int, Field(ge=1, le=10_000)] = 1000
+    links: str = "a"
+    script_links: bool = True
+    same_folder: bool = True
+    link_pattern: str | None = None
+    pinned_marker: str | None = "[置顶]"
+    items: str = "articles"
+    total: str | None = "total"
+    link_field: str = "url"
+    fingerprint: tuple[str, ...] = ()
+    fields: dict[str, str] = Field(default_factory=dict)
+    proxy_url: str | None = None
+    per_page: Annotated[int, Field(ge=1, le=300)] = 15
+    form: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("url")
+    @classmethod
+    def _has_site(cls, value: str) -> str:
+        if not value.startswith(("{site}", "http://", "https://")):
+            raise ValueError('must start with {site} or http(s)://, e.g. "{site}/zwgk/ldxx/"')
+        return value
+
+    @field_validator("link_pattern")
+    @classmethod
+    def _regex(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"not a valid regular expression: {exc}") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _paged_urls(self) -> ListSpec:
+        if self.pagination in {"query", "json"} and "{page}" not in self.url:
+            raise ValueError(f'pagination "{self.pagination}" needs {{page}} in url')
+        if self.pagination == "hanweb" and not self.proxy_url:
+            raise ValueError('pagination "hanweb" needs proxy_url')
+        return self
+
+
+class TableSpec(_Spec):
+    """A table on the detail page whose rows become records.
+
+    ``columns`` names each column in order (``""`` skips one); ``caption`` is
+    text the heading before the table contains, or use a CSS ``selector``.
+    """
+
+    selector: str | None = None
+    caption: str | None = None
+    columns: tuple[str, ...]
+    header_rows: Annotated[int, Field(ge=0, le=5)] = 1
+
+    @model_validator(mode="after")
+    def _located(self) -> TableSpec:
+        if not self.selector and not self.caption:
+            raise ValueError("a table needs a selector or a caption")
+        return self
+
+
+class DetailSpec(_Spec):
+    """Where each field sits on a detail page.
+
+    * ``fields``: field name → label(s) of the meta table (label cell, value in
+      the next cell); labels are matched with spaces and colons removed, so
+      ``索　引　号：`` matches ``索引号``.
+    * ``prefixed``: field name → a paragraph prefix (``工作分工：``).
+    * ``sections``: field name → a heading paragraph; the section runs to the
+      next heading. Paragraphs before the first heading are the ``body``.
+    * ``tables``: name → a table whose rows become records.
+    """
+
+    title: str = "h1"
+    labels: str | None = "table.gkxl-top td.tit"
+    body: tuple[str, ...] = DEFAULT_BODY
+    breadcrumb: str | None = ".position a"
+    fields: dict[str, str | tuple[str, ...]] = Field(default_factory=dict)
+    prefixed: dict[str, str] = Field(default_factory=dict)
+    sections: dict[str, str] = Field(default_factory=dict)
+    tables: dict[str, TableSpec] = Field(default_factory=dict)
+    images: str | None = "img"
+    attachments: str = "a[href]"
+    attachment_extensions: tuple[str, ...] = DEFAULT_EXTENSIONS
+
+
+class Profile(_Spec):
+    """One source's profile."""
+
+    name: str
+    entity_type: EntityType
+    parser: Parser = Parser.TRS_STATIC
+    referer: bool = True
+    list: ListSpec
+    detail: DetailSpec = DetailSpec()
+
+    def list_url(self, site: str) -> str:
+        """The list URL for ``site`` (``{site}`` replaced)."""
+        return self.list.url.replace("{site}", site.rstrip("/"))
+
+
+def load_profile(reference: str, *, home_root: Path | None = None) -> Profile:
+    """Load ``builtin:county/column`` or a profile file (relative to the home).
+
+    Raises:
+        ConfigError: the profile is missing or invalid, naming file, key and line.
+    """
+    if reference.startswith(BUILTIN):
+        name = reference.removeprefix(BUILTIN)
+        if not re.fullmatch(r"[a-z0-9_-]+/[a-z0-9_-]+", name):
+            raise ConfigError(reference, "", None, "builtin profiles look like builtin:dayu/ldxx")
+        package = resources.files("publisher") / "profiles" / f"{name}.toml"
+        if not package.is_file():
+            raise ConfigError(reference, "", None, f"no builtin profile {name!r}")
+        return parse_toml(package.read_text(encoding="utf-8"), Profile, name=reference)
+    path = Path(reference)
+    if not path.is_absolute() and home_root is not None:
+        path = home_root / path
+    return load_toml(path, Profile)

@@ -1,0 +1,200 @@
+"""The store's tables.
+
+* ``Source``: a configured source (mirrors ``gongkai.toml``), with its blocked state.
+* ``Item``: one disclosure entity by stable key; ``current`` is its approved revision.
+* ``Revision``: one version of an item as validated JSON, waiting for or past review.
+* ``FetchState``: what the last fetch of a URL returned (validators, hash, list entries).
+* ``SyncRun``: one run of one source, with counts and per-item errors.
+* ``Document``: a mirrored attachment in the content-addressed folder.
+* ``AuditLog``: who did what, when.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+
+
+class Source(models.Model):
+    """A source as configured, plus what the sync learnt about it."""
+
+    key = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=200, blank=True)
+    entity_type = models.CharField(max_length=32)
+    profile = models.CharField(max_length=500)
+    site = models.URLField(max_length=500)
+    auto_approve = models.BooleanField(default=False)
+    enabled = models.BooleanField(default=True)
+    blocked_until = models.DateTimeField(null=True, blank=True)
+    blocked_signal = models.CharField(max_length=64, blank=True)
+    blocked_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Item(models.Model):
+    """One disclosure entity (a leader, a power item …) across its revisions."""
+
+    class State(models.TextChoices):
+        ACTIVE = "active", "在用"
+        REMOVED = "removed", "已下线"
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="items")
+    key = models.CharField(max_length=128, unique=True)
+    entity_type = models.CharField(max_length=32, db_index=True)
+    scope = models.CharField(max_length=64, db_index=True)
+    title = models.CharField(max_length=500, blank=True)
+    url = models.URLField(max_length=1000)
+    current = models.ForeignKey(
+        "Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    state = models.CharField(max_length=16, choices=State.choices, default=State.ACTIVE)
+    #: When a complete listing of the source last failed to show this item.
+    missing_since = models.DateTimeField(null=True, blank=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Revision(models.Model):
+    """One version of an item, as validated JSON, with its review status."""
+
+    class Kind(models.TextChoices):
+        NEW = "new", "新增"
+        CHANGE = "change", "变更"
+        REMOVAL = "removal", "下线"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审核"
+        APPROVED = "approved", "已通过"
+        REJECTED = "rejected", "已驳回"
+        QUARANTINED = "quarantined", "隔离待查"
+        SUPERSEDED = "superseded", "已被取代"
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="revisions")
+    seq = models.PositiveIntegerField()
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, db_index=True)
+    data = models.JSONField(default=dict, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+    source_url = models.URLField(max_length=1000)
+    fetched_at = models.DateTimeField()
+    run = models.ForeignKey(
+        "SyncRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="revisions"
+    )
+    change_share = models.FloatField(default=0.0)
+    reason = models.CharField(max_length=500, blank=True)
+    decided_by = models.CharField(max_length=150, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["item", "seq"], name="revision_seq_unique"),
+        ]
+        ordering: ClassVar = ["item_id", "seq"]
+
+    def __str__(self) -> str:
+        return f"{self.item.key}#{self.seq}"
+
+
+class FetchState(models.Model):
+    """What the last fetch of one URL returned."""
+
+    class Kind(models.TextChoices):
+        LIST = "list", "列表页"
+        DETAIL = "detail", "详情页"
+        FILE = "file", "附件"
+
+    url = models.URLField(max_length=1000, unique=True)
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.CASCADE, related_name="fetch_states"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    body_sha256 = models.CharField(max_length=64, blank=True)
+    status_code = models.PositiveSmallIntegerField(default=0)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    #: For detail pages: the fingerprint of the list entry that led here.
+    fingerprint = models.CharField(max_length=64, blank=True)
+    #: For list pages: the entries it held, reused when it answers 304.
+    entries = models.JSONField(default=list, blank=True)
+    item_key = models.CharField(max_length=128, blank=True)
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class SyncRun(models.Model):
+    """One run of one source."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "进行中"
+        OK = "ok", "成功"
+        PARTIAL = "partial", "部分失败"
+        FAILED = "failed", "失败"
+        BLOCKED = "blocked", "被拦截"
+        INTERRUPTED = "interrupted", "中断"
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="runs")
+    trigger = models.CharField(max_length=16, default="manual")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    new = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    removed = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    external = models.PositiveIntegerField(default=0)
+    requests = models.PositiveIntegerField(default=0)
+    bytes = models.PositiveBigIntegerField(default=0)
+    documents = models.PositiveIntegerField(default=0)
+    listing_complete = models.BooleanField(default=False)
+    errors = models.JSONField(default=list, blank=True)
+    message = models.CharField(max_length=1000, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.source.key} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class Document(models.Model):
+    """A mirrored attachment, stored once per content hash."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    size = models.PositiveBigIntegerField()
+    media_type = models.CharField(max_length=200, blank=True)
+    path = models.CharField(max_length=300)
+    source_url = models.URLField(max_length=1000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.sha256
+
+
+class AuditLog(models.Model):
+    """An entry of the audit trail: who did what, when, to what."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.CharField(max_length=150)
+    action = models.CharField(max_length=64, db_index=True)
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL)
+    item = models.ForeignKey(Item, null=True, blank=True, on_delete=models.SET_NULL)
+    revision = models.ForeignKey(Revision, null=True, blank=True, on_delete=models.SET_NULL)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action}"
