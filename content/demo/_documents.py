@@ -27,6 +27,7 @@ from content.demo._vocab_texts import (
 from content.enums import EntityType, FileType, NoticeKind, Validity
 from content.ids import stable_id
 from content.models import Attachment, CatalogueEntry, Guide, Notice, Period
+from content.normalize import shorten
 
 if TYPE_CHECKING:
     import random
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
 
 CATALOGUE_ENTRIES = 3946
 NOTICES = 120
+#: Characters of a notice's LED summary.
+LED_CHARS = 40
 CATALOGUE_START = date(2024, 1, 2)
 # Genres that carry a 文号 (document number).
 _NUMBERED_GENRES = frozenset({"通知", "决定", "意见", "办法", "方案", "批复", "通报"})
@@ -265,13 +268,9 @@ def notice(
         published_date=published,
         publicity_period=period,
         body_text=body,
-        led_text=_led_text(title),
+        led_text=shorten(title, LED_CHARS),
         attachments=attachments,
         towns=(town.scope,) if town else (),
         pinned=pinned,
     )
     return sealed(entity)
-
-
-def _led_text(title: str, limit: int = 40) -> str:
-    return title if len(title) <= limit else title[: limit - 1] + "…"

@@ -40,9 +40,8 @@ STATS_2008 = LegacyStats2008(
     proactive_via_website=3946,
     proactive_via_gazette=0,
     applications_total=11,
-    applications_by_channel=ApplicationChannels(
-        in_person=7, fax=0, email=0, online=0, letter=4, other=0
-    ),
+    # The report's table has no "other channel" row: that figure is unknown.
+    applications_by_channel=ApplicationChannels(in_person=7, fax=0, email=0, online=0, letter=4),
     replies_total=11,
     replies_granted=7,
     replies_partially_granted=2,

@@ -17,6 +17,7 @@ from content.normalize._text import (
     normalize_label,
     normalize_name,
     normalize_space,
+    shorten,
 )
 from content.normalize._vocab import (
     LegalBasisPart,
@@ -25,6 +26,7 @@ from content.normalize._vocab import (
     parse_power_type,
     parse_project_status,
     parse_validity,
+    split_duty_units,
     split_keywords,
     split_legal_basis,
 )
@@ -48,6 +50,8 @@ __all__ = [
     "parse_power_type",
     "parse_project_status",
     "parse_validity",
+    "shorten",
+    "split_duty_units",
     "split_keywords",
     "split_legal_basis",
 ]

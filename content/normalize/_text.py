@@ -49,3 +49,9 @@ def normalize_body(text: str) -> str:
         if line or (out and out[-1]):
             out.append(line)
     return "\n".join(out).strip()
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis, never mid-surrogate."""
+    clean = normalize_space(text)
+    return clean if len(clean) <= limit else clean[: limit - 1] + "…"

@@ -72,6 +72,7 @@ _STATUS_WORDS: tuple[tuple[str, ProjectStatus], ...] = (
     ("已开工", ProjectStatus.IN_PROGRESS),
     ("在建", ProjectStatus.IN_PROGRESS),
     ("进行中", ProjectStatus.IN_PROGRESS),
+    ("正在推进", ProjectStatus.IN_PROGRESS),
     ("推进中", ProjectStatus.IN_PROGRESS),
     ("正在实施", ProjectStatus.IN_PROGRESS),
 )
@@ -176,7 +177,7 @@ def parse_validity(value: str | int | bool | None) -> Validity:  # noqa: FBT001
     Raises:
         NormalizeError: text that names no known validity.
     """
-    if value is None or value == "":
+    if value is None or value == "" or value in {"未标注", "未知", "—", "/"}:
         return Validity.UNKNOWN
     if isinstance(value, bool):
         return Validity.VALID if value else Validity.INVALID
@@ -261,3 +262,23 @@ def _first_word(kind: str, text: str, table: tuple[tuple[str, _E], ...]) -> _E:
         if word in clean:
             return member
     raise NormalizeError(kind, text)
+
+
+# Only clauses that begin with 分管/联系 list units ("协助分管县领导…" does not).
+_SUPERVISED = re.compile(r"(?:^|[。；;])\s*分管([^。；;]+)")
+_LIAISON = re.compile(r"(?:^|[。；;])\s*联系([^。；;]+)")
+
+
+def split_duty_units(text: str) -> tuple[list[str], list[str]]:
+    """The units a leader supervises (分管…) and liaises with (联系…), best effort.
+
+    ``"负责…工作。分管县财政局、县审计局。联系县税务局。"`` gives
+    ``(["县财政局", "县审计局"], ["县税务局"])``.
+    """
+    supervised = [u for m in _SUPERVISED.finditer(text) for u in _units(m.group(1))]
+    liaison = [u for m in _LIAISON.finditer(text) for u in _units(m.group(1))]
+    return supervised, liaison
+
+
+def _units(text: str) -> list[str]:
+    return [part.strip() for part in re.split(r"[、，,]", text) if part.strip()]

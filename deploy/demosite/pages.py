@@ -29,6 +29,7 @@ from content.models import (
     Project,
     RevisedStats2021,
 )
+from content.report_tables import RESULT_GROUP_LABELS, reason_row_label
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -423,9 +424,7 @@ def _power_page(item: Any, number: int) -> DetailPage:
                 )
             )
         if chart.image:
-            page.images.append(
-                Image(chart.image.url, f"{item.name}流程图（{chart.chart_kind.label}）")
-            )
+            page.images.append(Image(chart.image.url, f"{item.name}流程图"))
     return page
 
 
@@ -473,8 +472,8 @@ def _project_page(project: Any, number: int) -> DetailPage:
                     t.indicator,
                     t.unit,
                     str(t.target_value),
-                    str(t.actual_value or ""),
-                    str(t.completion_pct or ""),
+                    "" if t.actual_value is None else str(t.actual_value),
+                    "" if t.completion_pct is None else str(t.completion_pct),
                 )
                 for t in project.targets
             ],
@@ -642,15 +641,11 @@ def _tables_2021(stats: RevisedStats2021) -> list[Table]:
         ("三、本年度办理结果（一）予以公开", *cells(result.disclosed)),
         ("（二）部分公开", *cells(result.partially_disclosed)),
     ]
-    labels = {
-        "refused": ("（三）不予公开", result.refused),
-        "unable": ("（四）无法提供", result.unable),
-        "not_processed": ("（五）不予处理", result.not_processed),
-        "other": ("（六）其他处理", result.other),
-    }
-    for title, group in labels.values():
+    for group_name in RESULT_GROUP_LABELS:
+        group = getattr(result, group_name)
         for index, name in enumerate(type(group).model_fields, start=1):
-            rows.append((f"{title}{index}.{name}", *cells(getattr(group, name))))
+            label = reason_row_label(group_name, index, name)
+            rows.append((label, *cells(getattr(group, name))))
     rows += [
         ("（七）总计", *cells(result.total)),
         ("四、结转下年度继续办理", *cells(apps.carried_forward)),

@@ -99,6 +99,10 @@ def parse_detail(html: str, page_url: str, spec: DetailSpec, entry: ListEntry) -
             if node is not None:
                 record.tables[name] = _rows(node, table)
                 record.captions[name] = _caption_of(node)
+                record.headers[name] = [
+                    [_text(cell) for cell in row.css("th, td")]
+                    for row in node.css("tr")[: table.header_rows]
+                ]
         if spec.images:
             record.images = [
                 (img.attributes.get("alt") or "", urljoin(page_url, src))

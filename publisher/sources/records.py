@@ -103,6 +103,7 @@ class RawRecord:
         body: the body's paragraphs not claimed by a prefix or section.
         tables: table name → rows (column name → text).
         captions: table name → the heading above it.
+        headers: table name → its header rows' cell texts.
         attachments: (link text, absolute URL) of linked documents.
         images: (alt text, absolute URL) of images in the body.
         breadcrumb: the page's breadcrumb trail.
@@ -117,6 +118,7 @@ class RawRecord:
     body: list[str] = field(default_factory=list)
     tables: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     captions: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, list[list[str]]] = field(default_factory=dict)
     attachments: list[tuple[str, str]] = field(default_factory=list)
     images: list[tuple[str, str]] = field(default_factory=list)
     breadcrumb: list[str] = field(default_factory=list)
