@@ -28,6 +28,7 @@ from content.demo._powers import build_power_items
 from content.demo._projects import build_projects
 from content.demo._reports import build_annual_reports
 from content.demo._site import COLUMNS, PROJECT_COLUMNS, Column
+from content.demo._vocab_agencies import TOWNS
 from content.demo._vocab_texts import CATALOGUE_CATEGORIES
 from content.serialize import to_json_line
 
@@ -40,6 +41,7 @@ __all__ = [
     "DEFAULT_AS_OF",
     "DEFAULT_BASE_URL",
     "DEFAULT_SEED",
+    "DEMO_TOWNS",
     "PROJECT_COLUMNS",
     "ChangeSet",
     "Column",
@@ -49,6 +51,8 @@ __all__ = [
     "mutate_county",
 ]
 
+#: The county's towns as (name, pinyin id): the scopes ``town-<id>``.
+DEMO_TOWNS: tuple[tuple[str, str], ...] = tuple((name, town_id) for name, town_id, _ in TOWNS)
 #: The catalogue's 组配分类 names, in the order the site's category tree lists them.
 CATALOGUE_CATEGORY_NAMES: tuple[str, ...] = tuple(name for name, _ in CATALOGUE_CATEGORIES)
 DEFAULT_SEED = 2008

@@ -57,7 +57,9 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-_META_CHARSET = re.compile(rb"""<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
+_META_CHARSET = re.compile(
+    rb"""<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE
+)
 
 
 def decode_html(body: bytes, content_type: str | None) -> tuple[str, str]:
@@ -72,13 +74,13 @@ def decode_html(body: bytes, content_type: str | None) -> tuple[str, str]:
         such as ``"utf-8"`` or ``"gb18030"``, or ``"<codec>-replace"`` when
         nothing decoded strictly and undecodable bytes were replaced.
     """
-    for bom, codec in _BOMS:
+    for bom, bom_codec in _BOMS:
         if body.startswith(bom):
             payload = body[len(bom) :]
             try:
-                return payload.decode(codec), codec
+                return payload.decode(bom_codec), bom_codec
             except UnicodeDecodeError:
-                return payload.decode(codec, errors="replace"), f"{codec}-replace"
+                return payload.decode(bom_codec, errors="replace"), f"{bom_codec}-replace"
 
     candidates = (charset_of(content_type), _meta_charset(body), *_FALLBACKS)
     tried: set[str] = set()
@@ -121,11 +123,11 @@ def _codec(label: str | None) -> str | None:
     """Map a charset label to a Python codec name, or None if it is unknown."""
     if not label:
         return None
-    label = label.strip().strip("\"'").lower()
-    if label in _GB_FAMILY:
+    name = label.strip().strip("\"'").lower()
+    if name in _GB_FAMILY:
         return "gb18030"
     try:
-        name = codecs.lookup(label).name
+        codec = codecs.lookup(name).name
     except (LookupError, ValueError):
         return None
-    return "gb18030" if name in {"gb2312", "gbk"} else name
+    return "gb18030" if codec in {"gb2312", "gbk"} else codec

@@ -80,6 +80,10 @@ class ListSpec(_Spec):
     link_field: str = "url"
     fingerprint: tuple[str, ...] = ()
     fields: dict[str, str] = Field(default_factory=dict)
+    #: After a list page changed, re-check (conditionally) every article on it?
+    #: ``auto``: yes for HTML lists (static CMSs republish a whole column when
+    #: one article is edited), no for JSON lists with a ``fingerprint``.
+    recheck: Literal["auto", "always", "never"] = "auto"
     proxy_url: str | None = None
     per_page: Annotated[int, Field(ge=1, le=300)] = 15
     form: dict[str, str] = Field(default_factory=dict)
@@ -100,6 +104,13 @@ class ListSpec(_Spec):
             except re.error as exc:
                 raise ValueError(f"not a valid regular expression: {exc}") from exc
         return value
+
+    @property
+    def recheck_changed_pages(self) -> bool:
+        """Whether a changed list page means re-checking all of its articles."""
+        if self.recheck == "auto":
+            return not (self.pagination == "json" and self.fingerprint)
+        return self.recheck == "always"
 
     @model_validator(mode="after")
     def _paged_urls(self) -> ListSpec:

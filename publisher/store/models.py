@@ -124,8 +124,8 @@ class FetchState(models.Model):
     fetched_at = models.DateTimeField(null=True, blank=True)
     #: For detail pages: the fingerprint of the list entry that led here.
     fingerprint = models.CharField(max_length=64, blank=True)
-    #: For list pages: the entries it held, reused when it answers 304.
-    entries = models.JSONField(default=list, blank=True)
+    #: For list pages: what it held (entries, page count, total), reused on 304.
+    listing = models.JSONField(default=dict, blank=True)
     item_key = models.CharField(max_length=128, blank=True)
 
     def __str__(self) -> str:

@@ -1,0 +1,95 @@
+"""Scheduled jobs: exactly one APScheduler, inside `gongkai serve`.
+
+Jobs are defined here in code with explicit ids (``sync:<source>``); their
+intervals or cron expressions come from each source's ``schedule``. Every job
+coalesces missed runs, never runs twice at once, and has an explicit misfire
+grace time. A lock file in the home keeps a second scheduler from starting.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+from typing import TYPE_CHECKING, Any
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from publisher.config import parse_schedule
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime
+
+    from publisher.config import Config
+    from publisher.home import Home
+
+__all__ = ["JOB_DEFAULTS", "SchedulerLockedError", "build_scheduler", "scheduler_lock"]
+
+log = logging.getLogger("gongkai.jobs")
+TIMEZONE = "Asia/Shanghai"
+JOB_DEFAULTS: dict[str, Any] = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 600}
+
+
+class SchedulerLockedError(RuntimeError):
+    """Another `gongkai serve` already runs the scheduler for this home."""
+
+
+def scheduler_lock(home: Home) -> int:
+    """Take the home's scheduler lock; hold the returned descriptor while serving.
+
+    Raises:
+        SchedulerLockedError: another process holds it.
+    """
+    home.root.mkdir(parents=True, exist_ok=True)
+    fd = os.open(home.root / "scheduler.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError as exc:
+        os.close(fd)
+        raise SchedulerLockedError(f"a scheduler already runs for {home.root}") from exc
+    os.ftruncate(fd, 0)
+    os.write(fd, str(os.getpid()).encode())
+    return fd
+
+
+def build_scheduler(
+    config: Config,
+    *,
+    sync_source: Callable[[str], None],
+    first_run: datetime | None = None,
+) -> BlockingScheduler:
+    """The scheduler with one sync job per enabled source.
+
+    Args:
+        config: the configuration (sources and their schedules).
+        sync_source: runs one source by id (the job body).
+        first_run: when given, every source also syncs then (e.g. at start).
+    """
+    scheduler = BlockingScheduler(
+        timezone=TIMEZONE,
+        job_defaults=JOB_DEFAULTS,
+        executors={"default": {"type": "threadpool", "max_workers": 1}},
+    )
+    for source in config.sources:
+        if not source.enabled:
+            continue
+        schedule = parse_schedule(source.schedule)
+        trigger: IntervalTrigger | CronTrigger
+        if schedule.kind == "interval":
+            trigger = IntervalTrigger(seconds=schedule.seconds, timezone=TIMEZONE)
+        else:
+            trigger = CronTrigger.from_crontab(schedule.cron, timezone=TIMEZONE)
+        options: dict[str, Any] = {"next_run_time": first_run} if first_run else {}
+        scheduler.add_job(
+            sync_source,
+            trigger,
+            args=[source.id],
+            id=f"sync:{source.id}",
+            name=f"sync {source.id}",
+            replace_existing=True,
+            **options,
+        )
+    return scheduler

@@ -1,0 +1,103 @@
+"""Reads from the store: what ``gongkai status`` and ``gongkai review`` show."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from publisher.store.models import Document, FetchState, Item, Revision, Source, SyncRun
+
+__all__ = [
+    "fetch_state_get",
+    "item_by_url",
+    "revisions_awaiting_review",
+    "status_summary",
+]
+
+_WAITING = [Revision.Status.PENDING, Revision.Status.QUARANTINED]
+
+
+def fetch_state_get(url: str) -> FetchState | None:
+    """What the last fetch of ``url`` returned, if it was ever fetched."""
+    return FetchState.objects.filter(url=url).first()
+
+
+def item_by_url(url: str) -> Item | None:
+    """The item last seen at ``url``."""
+    return Item.objects.filter(url=url).first()
+
+
+def revisions_awaiting_review(*, source: str | None = None) -> QuerySet[Revision]:
+    """Pending and quarantined revisions, oldest first."""
+    query = Revision.objects.filter(status__in=_WAITING).select_related("item", "item__source")
+    if source:
+        query = query.filter(item__source__key=source)
+    return query.order_by("created_at", "pk")
+
+
+def status_summary(*, last_runs: int = 1) -> dict[str, Any]:
+    """Counts per source and entity type, pending and quarantined, and the last runs.
+
+    The shape is the stable JSON of ``gongkai status --json``.
+    """
+    items = dict(
+        Item.objects.filter(state=Item.State.ACTIVE)
+        .values_list("entity_type")
+        .annotate(n=Count("pk"))
+        .values_list("entity_type", "n")
+    )
+    waiting = Revision.objects.filter(status__in=_WAITING)
+    sources = []
+    for source in Source.objects.order_by("key"):
+        runs = list(SyncRun.objects.filter(source=source).order_by("-started_at")[:last_runs])
+        counts = Item.objects.filter(source=source).aggregate(
+            active=Count("pk", filter=Q(state=Item.State.ACTIVE)),
+            removed=Count("pk", filter=Q(state=Item.State.REMOVED)),
+        )
+        source_waiting = waiting.filter(item__source=source)
+        sources.append(
+            {
+                "source": source.key,
+                "name": source.name,
+                "entity_type": source.entity_type,
+                "enabled": source.enabled,
+                "items": counts["active"],
+                "removed_items": counts["removed"],
+                "pending": source_waiting.filter(status=Revision.Status.PENDING).count(),
+                "quarantined": source_waiting.filter(status=Revision.Status.QUARANTINED).count(),
+                "blocked_until": source.blocked_until.isoformat() if source.blocked_until else None,
+                "blocked_signal": source.blocked_signal or None,
+                "last_run": _run(runs[0]) if runs else None,
+            }
+        )
+    return {
+        "items": items,
+        "pending": waiting.filter(status=Revision.Status.PENDING).count(),
+        "quarantined": waiting.filter(status=Revision.Status.QUARANTINED).count(),
+        "documents": Document.objects.count(),
+        "sources": sources,
+        "last_runs": [s["last_run"] for s in sources if s["last_run"]],
+    }
+
+
+def _run(run: SyncRun) -> dict[str, Any]:
+    return {
+        "source": run.source.key,
+        "status": run.status,
+        "trigger": run.trigger,
+        "started_at": run.started_at.isoformat(),
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "new": run.new,
+        "changed": run.changed,
+        "unchanged": run.unchanged,
+        "removed": run.removed,
+        "failed": run.failed,
+        "external": run.external,
+        "requests": run.requests,
+        "bytes": run.bytes,
+        "documents": run.documents,
+        "listing_complete": run.listing_complete,
+        "message": run.message,
+        "errors": run.errors[:20],
+    }
