@@ -6,7 +6,7 @@ BIN     := $(VENV)/bin
 PORT    ?= 8600
 PYTEST_ARGS ?=
 
-.PHONY: demo test bootstrap lint typecheck pytest lock clean help
+.PHONY: demo test bootstrap lint typecheck pytest lock clean help bench-sync
 
 help:
 	@echo "make demo   run the demo county chain (for now: the demo county website)"
@@ -30,6 +30,9 @@ typecheck:
 
 pytest:
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench-sync: bootstrap
+	$(BIN)/python bench/bench_sync.py
 
 # Needs uv (pip install uv); hashes make installs reproducible and tamper-evident.
 lock:

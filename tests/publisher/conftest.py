@@ -12,6 +12,12 @@ A path's replies are served in turn and the last one repeats; unscripted paths
 reply can ``"reset"`` (headers announce 100000 bytes, 100 are sent, the socket
 is closed), be ``"slow"`` (wait ``delay`` seconds before answering) or be
 ``"unsized"`` (no Content-Length; the body ends when the connection closes).
+
+A ``fallback`` (a function of the request, returning a ``Reply``) answers the
+paths nothing is scripted for: ``tests/publisher/sitekit.py`` serves a whole fake
+county site that way, and a test scripts faults on top of it and ``unscript``s
+them when the site "recovers". ``exchanges`` records every request with the
+reply it got, so a test can tell a 304 from a 200.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import ssl
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -61,6 +68,8 @@ class ScriptedServer:
 
     def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.seen: list[Seen] = []
+        self.exchanges: list[tuple[Seen, Reply]] = []
+        self.fallback: Callable[[Seen], Reply] | None = None
         self.max_in_flight = 0
         self._routes: dict[str, list[Reply]] = {}
         self._in_flight = 0
@@ -88,6 +97,17 @@ class ScriptedServer:
         with self._lock:
             self._routes[path] = list(replies)
 
+    def unscript(self, *paths: str) -> None:
+        """Forget the replies scripted for ``paths`` (the fallback answers again)."""
+        with self._lock:
+            for path in paths:
+                self._routes.pop(path, None)
+
+    def statuses_to(self, path: str) -> list[int]:
+        """The status of every reply sent for ``path`` (query ignored), in order."""
+        with self._lock:
+            return [r.status for s, r in self.exchanges if s.path.split("?")[0] == path]
+
     def requests_to(self, path: str) -> list[Seen]:
         with self._lock:
             return [seen for seen in self.seen if seen.path.split("?")[0] == path]
@@ -103,9 +123,20 @@ class ScriptedServer:
             self._in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self._in_flight)
             replies = self._routes.get(seen.path.split("?")[0])
-            if not replies:
-                return Reply(404, b"", "text/plain")
-            return replies.pop(0) if len(replies) > 1 else replies[0]
+            fallback = self.fallback
+            if replies:
+                reply: Reply | None = replies.pop(0) if len(replies) > 1 else replies[0]
+            else:
+                reply = None if fallback else Reply(404, b"", "text/plain")
+        if reply is None and fallback is not None:
+            try:
+                reply = fallback(seen)
+            except Exception as exc:  # noqa: BLE001 - a broken fake answers 500, visibly
+                reply = Reply(500, repr(exc).encode(), "text/plain")
+        assert reply is not None
+        with self._lock:
+            self.exchanges.append((seen, reply))
+        return reply
 
     def _depart(self) -> None:
         with self._lock:
@@ -115,6 +146,8 @@ class ScriptedServer:
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     timeout = 5  # an idle keep-alive connection ends by itself
+    # Headers and body go out in separate writes; without this, delayed ACKs cost 40 ms each.
+    disable_nagle_algorithm = True
     scripted: ScriptedServer
 
     def do_GET(self) -> None:
@@ -219,3 +252,19 @@ def tls_loopback(tmp_path_factory):
     server = ScriptedServer(tls=context)
     yield server
     server.stop()
+
+
+@pytest.fixture
+def county(loopback):
+    """The fake county column of ``sitekit`` (8 notices, 5 a page) on the loopback server."""
+    from .sitekit import CountySite  # noqa: PLC0415 - only sync tests need Django's models
+
+    return CountySite(loopback)
+
+
+@pytest.fixture
+def kit(county, tmp_path):
+    """The real sync engine on a temp home, aimed at ``county``."""
+    from .sitekit import SyncKit  # noqa: PLC0415
+
+    return SyncKit(county, tmp_path)
