@@ -9,15 +9,16 @@ PYTEST_ARGS ?=
 .PHONY: demo test bootstrap lint typecheck pytest lock clean help bench-sync
 
 help:
-	@echo "make demo   run the demo county chain (for now: the demo county website)"
+	@echo "make demo   run the chain: demo county site, sync into the store, scheduler"
 	@echo "make test   ruff, mypy and pytest"
+	@echo "make bench-sync   benchmark the sync against the demo county"
 	@echo "make lock   re-resolve requirements/dev.lock from pyproject.toml"
 
 bootstrap:
 	@deploy/bootstrap.sh
 
 demo: bootstrap
-	$(BIN)/gongkai demo-site --port $(PORT)
+	PORT=$(PORT) deploy/demo.sh
 
 test: bootstrap lint typecheck pytest
 

@@ -154,12 +154,12 @@ def parse_schedule(text: str) -> Schedule:
     every = _EVERY.match(text)
     if every:
         seconds = int(every.group(1)) * _UNITS[every.group(2)]
-        if seconds < 60:  # noqa: PLR2004
+        if seconds < 60:
             raise ValueError("sync at most once a minute")
         return Schedule(kind="interval", seconds=seconds)
     if text.startswith("cron:"):
         expression = text.removeprefix("cron:").strip()
-        if len(expression.split()) != 5:  # noqa: PLR2004
+        if len(expression.split()) != 5:
             raise ValueError("a cron schedule has five fields: minute hour day month weekday")
         return Schedule(kind="cron", cron=expression)
     raise ValueError('use "every 6h" (s, m, h or d) or "cron: 0 3 * * *"')

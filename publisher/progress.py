@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import TextIO
+from typing import Any, TextIO
 
 from tqdm import tqdm
 
@@ -16,7 +16,7 @@ class TerminalProgress:
     def __init__(self, stream: TextIO | None = None) -> None:
         self._stream = stream or sys.stderr
         self._enabled = self._stream.isatty()
-        self._bar: tqdm[None] | None = None
+        self._bar: tqdm[Any] | None = None
 
     def start(self, source: str, total: int | None) -> None:
         """Begin a bar for ``source``."""

@@ -73,7 +73,9 @@ def revision_report(revision: Revision) -> str:
     if revision.reason:
         lines.append(f"reason:  {revision.reason}")
     if revision.kind == "removal":
-        lines.append("The item is no longer listed on the site. Approving takes it off the screens.")
+        lines.append(
+            "The item is no longer listed on the site. Approving takes it off the screens."
+        )
         return "\n".join(lines)
     current = revision.item.current
     base = current.data if current and current.pk != revision.pk else None
@@ -88,7 +90,10 @@ def revision_report(revision: Revision) -> str:
 def _field_diff(old: Any, new: Any) -> list[str]:
     before, after = _lines(old), _lines(new)
     if len(before) <= 1 and len(after) <= 1:
-        return [f"  - {before[0] if before else '(none)'}", f"  + {after[0] if after else '(none)'}"]
+        return [
+            f"  - {before[0] if before else '(none)'}",
+            f"  + {after[0] if after else '(none)'}",
+        ]
     return [
         f"  {line}"
         for line in difflib.unified_diff(before, after, lineterm="", n=1)

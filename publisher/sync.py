@@ -22,9 +22,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from django.utils import timezone
@@ -44,6 +42,9 @@ from publisher.store import selectors, services
 from publisher.store.models import FetchState, Source, SyncRun
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from datetime import datetime
+
     from content.models import Attachment, Entity
     from publisher.config import Config, SourceConfig
     from publisher.home import Home
@@ -163,7 +164,8 @@ class SyncEngine:
         now = self._now()
         source = self._source_row(config, profile)
         if source.blocked_until and source.blocked_until > now and not force:
-            message = f"blocked ({source.blocked_signal}); backing off until {source.blocked_until:%Y-%m-%d %H:%M}"
+            until = f"{source.blocked_until:%Y-%m-%d %H:%M}"
+            message = f"blocked ({source.blocked_signal}); backing off until {until}"
             return RunSummary(source=config.id, status=SyncRun.Status.BLOCKED, message=message)
         services.runs_interrupt_stale(source=source)
         services.temp_files_clear(self.home.tmp, older_than=now)
@@ -194,7 +196,9 @@ class SyncEngine:
         return summary
 
     def _source_row(self, config: SourceConfig, profile: Profile) -> Source:
-        auto = self.config.review.auto_approve if config.auto_approve is None else config.auto_approve
+        auto = (
+            self.config.review.auto_approve if config.auto_approve is None else config.auto_approve
+        )
         return services.source_upsert(
             key=config.id,
             name=profile.name,
@@ -212,7 +216,12 @@ class _SourceRun:
     client: PoliteClient
 
     def __init__(
-        self, engine: SyncEngine, source: Source, profile: Profile, config: SourceConfig, run: SyncRun
+        self,
+        engine: SyncEngine,
+        source: Source,
+        profile: Profile,
+        config: SourceConfig,
+        run: SyncRun,
     ) -> None:
         self.engine = engine
         self.source = source
@@ -259,11 +268,15 @@ class _SourceRun:
                     now=self.engine._now(),  # noqa: SLF001
                 )
                 summary.removed = len(flagged)
-            summary.status = SyncRun.Status.OK if not summary.failed and complete else SyncRun.Status.PARTIAL
+            summary.status = (
+                SyncRun.Status.OK if not summary.failed and complete else SyncRun.Status.PARTIAL
+            )
             services.source_unblock(source=self.source)
         except _SourceBlockedNowError as blocked:
             until = services.source_block(
-                source=self.source, signal=str(blocked.error.signal), now=self.engine._now()  # noqa: SLF001
+                source=self.source,
+                signal=str(blocked.error.signal),
+                now=self.engine._now(),  # noqa: SLF001
             )
             summary.status = SyncRun.Status.BLOCKED
             summary.message = f"{blocked.error}; backing off until {until:%Y-%m-%d %H:%M}"
@@ -322,7 +335,9 @@ class _SourceRun:
         state = selectors.fetch_state_get(url)
         validators = _validators(state)
         try:
-            response = self.client.get(url, validators=validators, referer=self._referer(first))
+            response = self.client.get(
+                url, validators=validators, referer=self._referer(first=first)
+            )
         except BlockedError as error:
             raise _SourceBlockedNowError(error) from error
         except FetchError as error:
@@ -464,9 +479,11 @@ class _SourceRun:
 
     def _document(self, attachment: Attachment, referer: str) -> Attachment:
         state = selectors.fetch_state_get(attachment.url)
-        known = state is not None and state.body_sha256 and self.engine.home.document_path(
-            state.body_sha256
-        ).is_file()
+        known = (
+            state is not None
+            and state.body_sha256
+            and self.engine.home.document_path(state.body_sha256).is_file()
+        )
         self.engine.home.tmp.mkdir(parents=True, exist_ok=True)
         download: Download = self.client.download(
             attachment.url,
@@ -477,7 +494,8 @@ class _SourceRun:
         if download.path is None and state is not None:  # 304: we hold it already
             sha, size = state.body_sha256, _document_size(state.body_sha256)
         else:
-            assert download.path is not None and download.sha256 is not None  # noqa: S101
+            assert download.path is not None  # noqa: S101 - a 200 always has a file
+            assert download.sha256 is not None  # noqa: S101
             sha, size = download.sha256, download.size or 0
             services.document_store(
                 temp_path=download.path,
@@ -486,7 +504,9 @@ class _SourceRun:
                 media_type=download.media_type or "",
                 url=attachment.url,
                 final_path=self.engine.home.document_path(sha),
-                relative=str(self.engine.home.document_path(sha).relative_to(self.engine.home.root)),
+                relative=str(
+                    self.engine.home.document_path(sha).relative_to(self.engine.home.root)
+                ),
             )
             self.summary.documents += 1
             services.fetch_state_save(
@@ -503,7 +523,7 @@ class _SourceRun:
 
     # --- errors -------------------------------------------------------------------
 
-    def _referer(self, first: bool) -> str | None:
+    def _referer(self, *, first: bool) -> str | None:
         return None if first or not self.profile.referer else self.list_url
 
     def _error(self, url: str, field: str, message: str) -> None:

@@ -103,7 +103,7 @@ def line_of(text: str, loc: tuple[int | str, ...]) -> int | None:
         assign = _ASSIGN.match(raw)
         if assign:
             key = assign.group(1).strip("\"'")
-            if table + [key] == keys[: len(table) + 1] and _matches_table(
+            if [*table, key] == keys[: len(table) + 1] and _matches_table(
                 table, keys, indexes, seen_arrays
             ):
                 if len(table) + 1 == len(keys):

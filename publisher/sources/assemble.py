@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -49,6 +48,7 @@ from content.validation import validate_entity
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from datetime import datetime
 
     from content.models import Entity
     from content.scope import ScopeResolver
@@ -195,7 +195,7 @@ def _agency_id(name: str | None) -> str | None:
 # --- one builder per entity type ----------------------------------------------------
 
 
-def _agency(f: _Fields, record: RawRecord, ctx: AssemblyContext) -> dict[str, Any]:
+def _agency(f: _Fields, _record: RawRecord, ctx: AssemblyContext) -> dict[str, Any]:
     name = f.need("name")
     kind = _by_label(AgencyKind, f.need("kind"), "kind")
     town = kind in {AgencyKind.TOWN, AgencyKind.TOWNSHIP}

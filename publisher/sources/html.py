@@ -49,17 +49,19 @@ def parse_list_page(html: str, page_url: str, spec: ListSpec) -> ListPage:
         href = anchor.attributes.get("href")
         if href:
             title = anchor.attributes.get("title") or _text(anchor)
-            _add(page, seen, page_url, spec, href, title, _date_near(anchor), _text(anchor))
+            _add(page, seen, page_url, spec, href=href, title=title, date=_date_near(anchor),
+                 shown=_text(anchor))  # fmt: skip
     if spec.script_links:
         for script in tree.css("script"):
             source = script.text(deep=True)
             for match in _STR_LINK.finditer(source):
-                _add(page, seen, page_url, spec, match.group(1), "", "", "")
+                _add(page, seen, page_url, spec, href=match.group(1), title="", date="", shown="")
             for match in _SCRIPT_ANCHOR.finditer(source):
                 inner = _TAGS.sub("", match.group(2))
                 title_attr = _TITLE_ATTR.search(match.group(0))
                 title = title_attr.group(1) if title_attr else inner
-                _add(page, seen, page_url, spec, match.group(1), title, _date_near(script), inner)
+                _add(page, seen, page_url, spec, href=match.group(1), title=title,
+                     date=_date_near(script), shown=inner)  # fmt: skip
     pager = _PAGER.search(html)
     if pager:
         page.page_count = int(pager.group(1))
@@ -82,41 +84,16 @@ def parse_detail(html: str, page_url: str, spec: DetailSpec, entry: ListEntry) -
     record.title = _text(title_node) if title_node else entry.title
     if spec.labels:
         record.labels = _label_values(tree, spec.labels)
-    wanted = {
-        normalize_label(label): name
-        for name, labels in spec.fields.items()
-        for label in ((labels,) if isinstance(labels, str) else labels)
-    }
-    for label, value in record.labels.items():
-        if label in wanted:
-            record.fields[wanted[label]] = value
+        record.fields.update(_mapped(record.labels, spec))
     body = _first(tree, spec.body)
     if body is not None:
-        paragraphs = _paragraphs(body, spec.attachment_extensions)
-        record.body = _claim(paragraphs, spec, record.fields)
-        for name, table in spec.tables.items():
-            node = _table(body, table)
-            if node is not None:
-                record.tables[name] = _rows(node, table)
-                record.captions[name] = _caption_of(node)
-                record.headers[name] = [
-                    [_text(cell) for cell in row.css("th, td")]
-                    for row in node.css("tr")[: table.header_rows]
-                ]
-        if spec.images:
-            record.images = [
-                (img.attributes.get("alt") or "", urljoin(page_url, src))
-                for img in body.css(spec.images)
-                if (src := img.attributes.get("src"))
-            ]
+        _read_body(body, page_url, spec, record)
     scope = body if body is not None else tree.body
     if scope is not None:
         record.attachments = _attachments(scope, page_url, spec)
-    if spec.breadcrumb:
-        crumb = tree.css_first(spec.breadcrumb)
-        if crumb is not None:
-            text = _text(crumb).split("：", 1)[-1]
-            record.breadcrumb = [part for part in _SPLIT_CRUMBS.split(text) if part]
+    if spec.breadcrumb and (crumb := tree.css_first(spec.breadcrumb)) is not None:
+        text = _text(crumb).split("：", 1)[-1]
+        record.breadcrumb = [part for part in _SPLIT_CRUMBS.split(text) if part]
     return record
 
 
@@ -132,6 +109,7 @@ def _add(
     seen: set[str],
     page_url: str,
     spec: ListSpec,
+    *,
     href: str,
     title: str,
     date: str,
@@ -166,6 +144,34 @@ def _date_near(node: LexborNode) -> str:
         return ""
     span = parent.css_first("span")
     return _text(span) if span is not None else ""
+
+
+def _mapped(labels: dict[str, str], spec: DetailSpec) -> dict[str, str]:
+    wanted = {
+        normalize_label(label): name
+        for name, choices in spec.fields.items()
+        for label in ((choices,) if isinstance(choices, str) else choices)
+    }
+    return {wanted[label]: value for label, value in labels.items() if label in wanted}
+
+
+def _read_body(body: LexborNode, page_url: str, spec: DetailSpec, record: RawRecord) -> None:
+    record.body = _claim(_paragraphs(body, spec.attachment_extensions), spec, record.fields)
+    for name, table in spec.tables.items():
+        node = _table(body, table)
+        if node is not None:
+            record.tables[name] = _rows(node, table)
+            record.captions[name] = _caption_of(node)
+            record.headers[name] = [
+                [_text(cell) for cell in row.css("th, td")]
+                for row in node.css("tr")[: table.header_rows]
+            ]
+    if spec.images:
+        record.images = [
+            (img.attributes.get("alt") or "", urljoin(page_url, src))
+            for img in body.css(spec.images)
+            if (src := img.attributes.get("src"))
+        ]
 
 
 def _label_values(tree: LexborHTMLParser, selector: str) -> dict[str, str]:
@@ -222,13 +228,13 @@ def _claim(paragraphs: list[str], spec: DetailSpec, fields: dict[str, str]) -> l
     current: list[str] | None = None
     sections: dict[str, list[str]] = {}
     for paragraph in rest:
-        name = headings.get(normalize_label(paragraph))
-        if name is not None:
-            current = sections.setdefault(name, [])
+        heading = headings.get(normalize_label(paragraph))
+        if heading is not None:
+            current = sections.setdefault(heading, [])
             continue
         (current if current is not None else body).append(paragraph)
-    for name, lines in sections.items():
-        fields[name] = "\n".join(lines)
+    for section, lines in sections.items():
+        fields[section] = "\n".join(lines)
     return body
 
 

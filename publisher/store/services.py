@@ -229,7 +229,9 @@ def revision_record(
     status, reason = Revision.Status.PENDING, ""
     if item.current is not None and share > policy.max_rewrite_share:
         status = Revision.Status.QUARANTINED
-        reason = f"rewrites {share:.0%} of the published version (limit {policy.max_rewrite_share:.0%})"
+        reason = (
+            f"rewrites {share:.0%} of the published version (limit {policy.max_rewrite_share:.0%})"
+        )
     elif policy.auto_approve:
         status = Revision.Status.APPROVED
     revision = _revision_add(
@@ -367,7 +369,7 @@ def document_store(
         temp_path.unlink(missing_ok=True)
     else:
         final_path.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(temp_path, final_path)
+        temp_path.replace(final_path)
         _fsync_dir(final_path.parent)
     document, _ = Document.objects.get_or_create(
         sha256=sha256,
@@ -423,9 +425,9 @@ def _revision_add(
     now: datetime,
 ) -> Revision:
     # A newer version replaces anything still waiting for review.
-    item.revisions.filter(
-        status__in=[Revision.Status.PENDING, Revision.Status.QUARANTINED]
-    ).update(status=Revision.Status.SUPERSEDED)
+    item.revisions.filter(status__in=[Revision.Status.PENDING, Revision.Status.QUARANTINED]).update(
+        status=Revision.Status.SUPERSEDED
+    )
     seq = (item.revisions.aggregate(top=Max("seq"))["top"] or 0) + 1
     revision = Revision.objects.create(
         item=item,

@@ -19,10 +19,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
-def test_make_demo_serves_the_demo_county_and_prints_its_url():
+def test_make_demo_serves_the_demo_county_and_prints_its_url(tmp_path):
     with subprocess.Popen(
         ["make", "--no-print-directory", "demo", "PORT=0"],
         cwd=ROOT,
+        env={**os.environ, "DEMO_HOME": str(tmp_path / "home")},
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,

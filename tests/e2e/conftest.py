@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -19,8 +20,6 @@ class RunningSite:
     token: str
 
     def mutate(self, rounds: int = 1) -> dict:
-        import json
-
         request = urllib.request.Request(
             f"{self.url}/__demo__/mutate?rounds={rounds}",
             method="POST",
@@ -50,7 +49,8 @@ def demo_site():
                     url = url or match.group(1)
                 if "control token" in line:
                     token = line.rsplit(" ", 1)[-1].strip()
-            assert url and token
+            assert url
+            assert token
             yield RunningSite(url, token)
         finally:
             process.terminate()

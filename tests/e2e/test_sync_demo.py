@@ -15,14 +15,13 @@ import pytest
 
 from content import demo
 from content.enums import EntityType
-from content.models import Entity
 from content.serialize import content_hash
 from content.validation import validate_entity
 from publisher.config import Config, SourceConfig, TownConfig
 from publisher.home import Home
 from publisher.sources.http import HttpConfig, PoliteClient
-from publisher.store.models import Document, Item, Revision
 from publisher.store import services
+from publisher.store.models import Document, Item, Revision
 from publisher.sync import SyncEngine
 
 COLUMNS = ("jgzn", "ldxx", "qlqd", "zdxm", "msss", "gkml", "gkzn", "tzgg", "gknb")
@@ -40,7 +39,7 @@ def _engine(home: Home, site: str) -> SyncEngine:
     return SyncEngine(home=home, config=config, client_factory=lambda: PoliteClient(http))
 
 
-def _without_mirror(entity: Entity) -> str:
+def _without_mirror(entity) -> str:
     """The entity's hash as the generator computes it (no mirror hashes or sizes)."""
     update = {}
     if getattr(entity, "attachments", None):

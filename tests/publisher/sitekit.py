@@ -22,10 +22,15 @@ from __future__ import annotations
 
 import hashlib
 import html
+import os
+import sqlite3
+import subprocess
+import sys
 import threading
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from publisher.config import Config, ReviewSection, SourceConfig
@@ -34,8 +39,6 @@ from publisher.sources.http import HttpConfig, PoliteClient
 from publisher.sync import SyncEngine
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from .conftest import Reply, ScriptedServer, Seen
 
 COLUMN = "/zwgk/tzgg/"
@@ -69,11 +72,11 @@ kind = "信息类别"
 
 # Two disjoint alphabets: a text from one shares no character with a text from
 # the other, so rewriting a body with the second really rewrites it.
-_ALPHABET_A = "县政府办公室关于开展年度工作检查的通知各乡镇人民单位按照要求认真组织落实"
-_ALPHABET_B = "森林防火期间严禁野外用火请广大群众自觉遵守相关规定共同守护绿色家园平安"
+ALPHABET_A = "县政府办公室关于开展年度工作检查的通知各乡镇人民单位按照要求认真组织落实"
+ALPHABET_B = "森林防火期间严禁野外用火请广大群众自觉遵守相关规定共同守护绿色家园平安"
 
 
-def prose(seed: int, length: int, *, alphabet: str = _ALPHABET_A) -> str:
+def prose(seed: int, length: int, *, alphabet: str = ALPHABET_A) -> str:
     """Deterministic Chinese-looking text of ``length`` characters."""
     return "".join(alphabet[(seed * 7 + i * 13) % len(alphabet)] for i in range(length)) + "。"
 
@@ -224,9 +227,9 @@ class CountySite:
                 for href in self.external
             ]
         pager = (
-            '<div class="page"><script>\nvar countPage = {n}//共多少页\n'
-            'createPageHTML({n}, {i}, "index", "shtml");\n</script></div>'
-        ).format(n=self.page_count(), i=index)
+            f'<div class="page"><script>\nvar countPage = {self.page_count()}//共多少页\n'
+            f'createPageHTML({self.page_count()}, {index}, "index", "shtml");\n</script></div>'
+        )
         return _page("通知公告", '<ul class="list">\n' + "\n".join(items) + "\n</ul>\n" + pager)
 
     def _detail(self, article: Article) -> bytes:
@@ -257,7 +260,7 @@ def make_path(number: int) -> str:
 
 def _page(title: str, content: str) -> bytes:
     return (
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n"
+        '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n'
         '<meta http-equiv="Content-Type" content="text/html; charset=utf-8">\n'
         '<meta name="SiteName" content="大余县人民政府">\n'
         f"<title>{html.escape(title)}_大余县人民政府</title>\n</head>\n<body>\n"
@@ -271,7 +274,9 @@ def _page(title: str, content: str) -> bytes:
 
 def garbage_page() -> bytes:
     """A 200 HTML page, big enough not to look like a rate-limit page, with no fields."""
-    return _page("维护中", "<div class='notice'>" + "<p>系统升级维护中，请稍后访问。</p>" * 20 + "</div>")
+    return _page(
+        "维护中", "<div class='notice'>" + "<p>系统升级维护中，请稍后访问。</p>" * 20 + "</div>"
+    )
 
 
 # --- the engine ---------------------------------------------------------------------
@@ -358,7 +363,71 @@ class SyncKit:
             now=self.clock,
         )
 
-    def run(self, *, force: bool = False, **config_options: object):  # noqa: ANN201
+    def run(self, *, force: bool = False, **config_options: object):
         """Run the one source once; return its ``RunSummary``."""
         (summary,) = self.engine(**config_options).run(force=force)
         return summary
+
+
+# --- the `gongkai` command ------------------------------------------------------------
+
+GONGKAI = Path(sys.executable).parent / "gongkai"
+_LEAKY_VARIABLES = ("GONGKAI_HOME", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
+
+
+def cli_env() -> dict[str, str]:
+    """The environment for `gongkai` subprocesses: no home or proxy leaking in."""
+    leaky = {name for variable in _LEAKY_VARIABLES for name in (variable, variable.lower())}
+    return {name: value for name, value in os.environ.items() if name not in leaky}
+
+
+def cli(*args: object, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """Run `gongkai ARGS…` to completion (within ``timeout`` seconds)."""
+    return subprocess.run(
+        [str(GONGKAI), *(str(a) for a in args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=cli_env(),
+        check=False,
+    )
+
+
+def sqlite_rows(database: Path, query: str, *params: object) -> list[tuple[object, ...]]:
+    """Rows of a read-only query on a home's SQLite store."""
+    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=10)
+    try:
+        return connection.execute(query, params).fetchall()
+    finally:
+        connection.close()
+
+
+def write_home(
+    home: Path, *, site: str, profile: str = NOTICE_PROFILE, initialised: bool = False
+) -> Path:
+    """A home whose one source is the notices column of ``site`` (profile in the home).
+
+    ``initialised``: the home was made by `gongkai init`; only its sources and its
+    pace are changed. Otherwise a minimal gongkai.toml is written.
+    """
+    (home / "profiles").mkdir(parents=True, exist_ok=True)
+    (home / "profiles" / "notice.toml").write_text(profile, encoding="utf-8")
+    source = (
+        f'\n[[sources]]\nid = "{SOURCE_ID}"\nprofile = "profiles/notice.toml"\n'
+        f'site = "{site}"\nschedule = "every 6h"\n'
+    )
+    config = home / "gongkai.toml"
+    if initialised:
+        text = config.read_text(encoding="utf-8")
+        text = text.replace("min_interval = 1.5", "min_interval = 0.0")
+        text = text.replace("retries = 4", "retries = 1").replace(
+            "read_timeout = 60.0", "read_timeout = 5.0"
+        )
+        config.write_text(text + source, encoding="utf-8")
+    else:
+        config.write_text(
+            '[publisher]\nname = "大余县人民政府"\n\n[http]\nuser_agent = "GongkaiTest/0.1"\n'
+            "min_interval = 0.0\nretries = 1\nconnect_timeout = 2.0\nread_timeout = 5.0\n" + source,
+            encoding="utf-8",
+        )
+    return home

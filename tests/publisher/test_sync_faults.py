@@ -22,7 +22,6 @@ import socket
 import sqlite3
 import subprocess
 import time
-from pathlib import Path
 
 import pytest
 
@@ -38,8 +37,10 @@ from publisher.store.models import (
     SyncRun,
 )
 
+from . import sitekit
 from .sitekit import (
     COLUMN,
+    GONGKAI,
     NOTICE_PROFILE,
     SOURCE_ID,
     cli,
@@ -59,7 +60,7 @@ TS_CHALLENGE = (
     b"<script type='text/javascript' r='m' src='/4QbVtADbnLVIc/c.FxJzG50F.dfe1675.js'>"
     b"</script></head><body></body></html>"
 )
-OTHER_ALPHABET = "森林防火期间严禁野外用火请广大群众自觉遵守相关规定共同守护绿色家园平安"
+OTHER_ALPHABET = sitekit.ALPHABET_B
 
 
 def exchanges_since(loopback, start):
@@ -86,7 +87,9 @@ def item_of(county, number):
 # --- 1. full sync and the incremental second run --------------------------------------
 
 
-def test_full_sync_stores_every_item_as_a_pending_revision_with_provenance(kit, county, loopback, db):
+def test_full_sync_stores_every_item_as_a_pending_revision_with_provenance(
+    kit, county, loopback, db
+):
     summary = kit.run()
 
     run = SyncRun.objects.get()
@@ -162,7 +165,9 @@ def test_article_edited_in_place_gives_one_changed_revision_whose_diff_names_bod
     fetched = exchanges_since(loopback, start)
     assert (INDEX, 200, fetched[1][2]) in fetched  # republished: sent its old ETag, got 200
     assert (county.article_path(7), 200) in [(p, s) for p, s, _ in fetched]
-    others = [(p, s, bool(e)) for p, s, e in fetched if "/202601/" in p and p != county.article_path(7)]
+    others = [
+        (p, s, bool(e)) for p, s, e in fetched if "/202601/" in p and p != county.article_path(7)
+    ]
     assert others == [(county.article_path(n), 304, True) for n in (1, 2, 3, 4, 5, 6, 8)]
     waiting = Revision.objects.filter(status=Revision.Status.PENDING)
     assert len(waiting) == 1
@@ -170,7 +175,9 @@ def test_article_edited_in_place_gives_one_changed_revision_whose_diff_names_bod
     item = item_of(county, 7)
     assert (revision.item_id, revision.kind, revision.seq) == (item.pk, "change", 2)
     assert revision.change_share < 0.5
-    assert [change.field for change in record_diff(item.current.data, revision.data)] == ["body_text"]
+    assert [change.field for change in record_diff(item.current.data, revision.data)] == [
+        "body_text"
+    ]
     report = revision_report(revision)
     assert "--- body_text" in report
     assert f"  -{old[1]}" in report
@@ -240,22 +247,28 @@ def test_many_items_vanishing_at_once_are_quarantined_not_queued(kit, county, db
     assert {r.item.url for r in removals} == {county.article_url(n) for n in (2, 5, 8)}
     assert {r.reason for r in removals} == {"3 of 8 items gone at once (limit 20%)"}
     log = AuditLog.objects.get(action="sync.removals_quarantined")
-    assert (log.actor, log.source.key, log.detail) == ("sync", SOURCE_ID, {"missing": 3, "items": 8})
+    assert (log.actor, log.source.key, log.detail) == (
+        "sync",
+        SOURCE_ID,
+        {"missing": 3, "items": 8},
+    )
     assert Item.objects.filter(state=Item.State.ACTIVE).count() == 8
 
 
 # --- 5. rewrite share and auto-approval ------------------------------------------------------
 
 
-def rewritten(number):
-    return tuple(prose(number * 10 + i, 60, alphabet=OTHER_ALPHABET) for i in range(4))
+def long_body(number, *, alphabet=sitekit.ALPHABET_A):
+    """Eight paragraphs of 80 characters: the body is most of the notice."""
+    return tuple(prose(number * 10 + i, 80, alphabet=alphabet) for i in range(8))
 
 
 def test_rewriting_most_of_an_approved_item_is_quarantined(kit, county, db):
+    county.edit(2, paragraphs=long_body(2))
     kit.run()
     approve_all()
     published = item_of(county, 2).current
-    county.edit(2, paragraphs=rewritten(2))
+    county.edit(2, paragraphs=long_body(2, alphabet=OTHER_ALPHABET))
 
     summary = kit.run()
 
@@ -263,9 +276,9 @@ def test_rewriting_most_of_an_approved_item_is_quarantined(kit, county, db):
     revision = item_of(county, 2).revisions.get(seq=2)
     assert revision.status == Revision.Status.QUARANTINED
     assert revision.change_share > 0.5
-    assert re.fullmatch(
-        r"rewrites \d+% of the published version \(limit 50%\)", revision.reason
-    ), revision.reason
+    assert re.fullmatch(r"rewrites \d+% of the published version \(limit 50%\)", revision.reason), (
+        revision.reason
+    )
     assert item_of(county, 2).current == published
     log = AuditLog.objects.get(action="sync.quarantine")
     assert (log.actor, log.revision_id) == ("sync", revision.pk)
@@ -297,10 +310,31 @@ def test_auto_approve_source_publishes_new_items_as_auto(kit, county, db):
         assert revision.item.title == revision.data["title"]
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: services._change_share measures the rewrite on the indented JSON of the whole "
+    "record, keys, quotes and constant fields (entity_type, id, scope, validity …) included; "
+    "rewriting the entire 4-paragraph body of a notice measures 42% and stays pending",
+)
+def test_rewriting_the_whole_body_of_a_short_notice_is_quarantined(kit, county, db):
+    kit.run()
+    approve_all()
+    old = county.articles[2].paragraphs
+    county.edit(2, paragraphs=tuple(prose(20 + i, 60, alphabet=OTHER_ALPHABET) for i in range(4)))
+
+    kit.run()
+
+    revision = item_of(county, 2).revisions.get(seq=2)
+    before, after = "".join(old), revision.data["body_text"]
+    assert not set(before) & set(after) - {"。"}  # not one character of the text survived
+    assert revision.status == Revision.Status.QUARANTINED, revision.change_share
+
+
 def test_auto_approve_still_quarantines_a_rewrite(kit, county, db):
+    county.edit(4, paragraphs=long_body(4))
     kit.run(auto_approve=True)
     published = item_of(county, 4).current
-    county.edit(4, paragraphs=rewritten(4))
+    county.edit(4, paragraphs=long_body(4, alphabet=OTHER_ALPHABET))
     old = county.articles[6].paragraphs
     county.edit(6, paragraphs=(*old[:-1], old[-1][:-2] + "止。"))
 
@@ -357,7 +391,7 @@ def test_next_run_after_broken_pages_completes_the_work(kit, county, loopback, d
     fetched = exchanges_since(loopback, start)
     # The first list page was never marked done: fetched in full. The second was.
     assert (INDEX, 200, None) in fetched
-    assert (INDEX_1, 304) == fetched[-1][:2]
+    assert fetched[-1][:2] == (INDEX_1, 304)
     assert (county.article_path(2), 200, None) in fetched
     assert (county.article_path(4), 200, None) in fetched
     conditional = {p for p, s, etag in fetched if s == 304 and etag}
@@ -453,7 +487,8 @@ def test_412_challenge_blocks_the_source_which_then_backs_off(kit, county, loopb
 
 
 def test_tiny_html_200_is_taken_for_a_block(kit, loopback, db):
-    loopback.script(INDEX, loopback.reply(200, b"<html><body>访问过于频繁，请稍后再试</body></html>"))
+    busy = "<html><body>访问过于频繁，请稍后再试</body></html>".encode()
+    loopback.script(INDEX, loopback.reply(200, busy))
 
     summary = kit.run()
 
@@ -499,7 +534,11 @@ def test_attachment_is_mirrored_once_by_content_hash(kit, county, loopback, db):
 
     assert (first.status, first.documents) == ("ok", 1)
     document = Document.objects.get()
-    assert (document.sha256, document.size, document.media_type) == (sha, len(PDF), "application/pdf")
+    assert (document.sha256, document.size, document.media_type) == (
+        sha,
+        len(PDF),
+        "application/pdf",
+    )
     assert document.path == f"documents/{sha[:2]}/{sha}"
     assert document.source_url == county.url(pdf_path)
     stored = kit.home.root / document.path
@@ -552,7 +591,7 @@ CLEAN_COUNTS = {"leader": 61, "notice": 120}
 def demo_site():
     """The real demo county site, `gongkai demo-site --port 0`, in a subprocess."""
     process = subprocess.Popen(
-        [str(cli.GONGKAI), "demo-site", "--port", "0", "--quiet"],
+        [str(GONGKAI), "demo-site", "--port", "0", "--quiet"],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         env=cli_env(),
@@ -595,7 +634,9 @@ def wait_for_revisions(process, database, at_least, *, deadline=60.0):
     try:
         while time.monotonic() < until:
             if process.poll() is not None:
-                pytest.fail(f"the sync ended (exit {process.returncode}) before {at_least} revisions")
+                pytest.fail(
+                    f"the sync ended (exit {process.returncode}) before {at_least} revisions"
+                )
             try:
                 (count,) = connection.execute("SELECT COUNT(*) FROM store_revision").fetchone()
             except sqlite3.OperationalError:  # locked for a moment
@@ -621,7 +662,7 @@ def test_sync_killed_with_sigkill_is_completed_by_the_next_run(
     database = home / "db.sqlite3"
     with (tmp_path / "killed-sync.log").open("wb") as log:
         process = subprocess.Popen(
-            [str(cli.GONGKAI), "sync", "--home", str(home)],
+            [str(GONGKAI), "sync", "--home", str(home)],
             stdout=log,
             stderr=subprocess.STDOUT,
             env=cli_env(),
@@ -634,8 +675,8 @@ def test_sync_killed_with_sigkill_is_completed_by_the_next_run(
                 process.kill()
             process.wait(timeout=10)
     assert process.returncode == -signal.SIGKILL
-    (stored_when_killed,) = sqlite_rows(database, "SELECT COUNT(*) FROM store_revision")[0:1]
-    assert kill_after <= stored_when_killed[0] < sum(CLEAN_COUNTS.values())
+    [(stored_when_killed,)] = sqlite_rows(database, "SELECT COUNT(*) FROM store_revision")
+    assert kill_after <= stored_when_killed < sum(CLEAN_COUNTS.values())
 
     result = cli("sync", "--home", home, timeout=120)
 
@@ -648,9 +689,9 @@ def test_sync_killed_with_sigkill_is_completed_by_the_next_run(
     )
     runs = sqlite_rows(database, "SELECT status FROM store_syncrun")
     assert sorted(status for (status,) in runs).count("interrupted") == 1
-    assert sqlite_rows(database, "SELECT COUNT(*), COUNT(DISTINCT item_id) FROM store_revision") == [
-        (181, 181)
-    ]
+    assert sqlite_rows(
+        database, "SELECT COUNT(*), COUNT(DISTINCT item_id) FROM store_revision"
+    ) == [(181, 181)]
     assert sqlite_rows(database, "SELECT DISTINCT kind, status FROM store_revision") == [
         ("new", "pending")
     ]
