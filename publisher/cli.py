@@ -10,6 +10,7 @@ import getpass
 import json
 import os
 import sys
+import threading
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -60,6 +61,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     sync.add_argument("sources", nargs="*", metavar="SOURCE", help="source ids (default: all)")
     sync.add_argument("--force", action="store_true", help="sync even a source backing off")
+    sync.add_argument(
+        "--refetch",
+        action="store_true",
+        help="read every page again (after correcting a profile); unchanged content stays",
+    )
     sync.set_defaults(handler=_sync)
 
     review = commands.add_parser(
@@ -186,13 +192,15 @@ def _sync(args: argparse.Namespace) -> int:
         config=config,
         client_factory=_client_factory(config),
         progress=TerminalProgress(),
+        refetch=args.refetch,
     )
     summaries = _with_config_errors(lambda: engine.run(args.sources or None, force=args.force))
     totals: dict[str, float] = {}
     for s in summaries:
         print(
             f"{s.source}: {s.status}  new {s.new}  changed {s.changed}  unchanged {s.unchanged}  "
-            f"removed {s.removed}  failed {s.failed}  requests {s.requests}  bytes {s.bytes}  "
+            f"removed {s.removed}  failed {s.failed}  external {s.external}  "
+            f"requests {s.requests}  bytes {s.bytes}  "
             f"{s.seconds:.1f}s" + (f"  — {s.message}" if s.message else "")
         )
         for error in s.errors[:5]:
@@ -305,14 +313,12 @@ def _serve(args: argparse.Namespace) -> int:
     scheduler = build_scheduler(
         config, sync_source=sync_source, first_run=timezone.now() if args.sync_now else None
     )
+    jobs = len(scheduler.get_jobs())
     if args.duration:
-        scheduler.add_job(
-            scheduler.shutdown, "date", run_date=_after(args.duration), kwargs={"wait": False}
-        )
-    print(
-        f"serving {home.root}: {len(scheduler.get_jobs())} scheduled jobs; Ctrl-C to stop",
-        flush=True,
-    )
+        stopper = threading.Timer(args.duration, scheduler.shutdown, kwargs={"wait": False})
+        stopper.daemon = True
+        stopper.start()
+    print(f"serving {home.root}: {jobs} scheduled jobs; Ctrl-C to stop", flush=True)
     try:
         scheduler.start()
     except KeyboardInterrupt:
@@ -358,14 +364,7 @@ def _client_factory(config: Config) -> Any:
         max_bytes=int(http.max_response_mb * 1024 * 1024),
         retries=http.retries,
         obey_robots=http.obey_robots,
+        tiny_body=http.tiny_body,
         insecure_hosts=frozenset(http.insecure_hosts),
     )
     return lambda: PoliteClient(settings)
-
-
-def _after(seconds: float) -> Any:
-    from datetime import timedelta  # noqa: PLC0415
-
-    from django.utils import timezone  # noqa: PLC0415
-
-    return timezone.now() + timedelta(seconds=seconds)

@@ -63,6 +63,8 @@ class HttpSection(_Section):
     max_response_mb: Annotated[float, Field(gt=0, le=2048)] = 50.0
     retries: Annotated[int, Field(ge=0, le=10)] = 4
     obey_robots: bool = True
+    #: An HTML page shorter than this is taken as a rate-limit or anti-bot page.
+    tiny_body: Annotated[int, Field(ge=0, le=100_000)] = 500
     insecure_hosts: tuple[str, ...] = ()
 
 

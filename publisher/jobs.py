@@ -90,6 +90,7 @@ def build_scheduler(
             id=f"sync:{source.id}",
             name=f"sync {source.id}",
             replace_existing=True,
+            **JOB_DEFAULTS,
             **options,
         )
     return scheduler

@@ -33,7 +33,12 @@ from content.serialize import content_hash
 from publisher.sources.assemble import AssemblyContext, AssemblyError, assemble
 from publisher.sources.decoding import decode_html
 from publisher.sources.errors import BlockedError, FetchError, SourceError
-from publisher.sources.html import parse_detail, parse_list_page, trs_page_urls
+from publisher.sources.html import (
+    parse_detail,
+    parse_hanweb_records,
+    parse_list_page,
+    trs_page_urls,
+)
 from publisher.sources.http import Download, PoliteClient, Response, Validators
 from publisher.sources.jsonapi import JsonShapeError, parse_json_page
 from publisher.sources.profiles import Profile, load_profile
@@ -121,6 +126,8 @@ class SyncEngine:
         client_factory: makes the HTTP client for a run (tests pass their own).
         now: the clock.
         progress: where to report progress.
+        refetch: read every page again, ignoring what the last run learnt (after a
+            profile was corrected); unchanged content still makes no revision.
     """
 
     def __init__(
@@ -131,8 +138,10 @@ class SyncEngine:
         client_factory: Callable[[], PoliteClient],
         now: Callable[[], datetime] = timezone.now,
         progress: Progress | None = None,
+        refetch: bool = False,
     ) -> None:
         self.home = home
+        self.refetch = refetch
         self.config = config
         self._client_factory = client_factory
         self._now = now
@@ -298,6 +307,9 @@ class _SourceRun:
         if spec.pagination in {"json", "query"}:
             yield from self._numbered_pages()
             return
+        if spec.pagination == "hanweb":
+            yield self._hanweb_column()
+            return
         url, page, changed, listing = self._list_page(self.list_url, first=True)
         if page is None:
             raise _SiteDownError(f"the list {self.list_url} could not be read")
@@ -305,8 +317,11 @@ class _SourceRun:
         if spec.pagination == "trs" and page.page_count and page.page_name:
             name, ext = page.page_name
             count = min(page.page_count, spec.max_pages)
-            for other in trs_page_urls(self.list_url, count, name, ext):
+            for other in trs_page_urls(self.list_url, count, name, ext, first=spec.first_page):
                 yield self._list_page(other)
+            if page.page_count > spec.max_pages:
+                # A capped listing is not complete: judge no removals on it.
+                yield self.list_url, None, False, None
 
     def _numbered_pages(self) -> Iterator[tuple[str, ListPage | None, bool, dict[str, Any] | None]]:
         spec = self.profile.list
@@ -329,11 +344,50 @@ class _SourceRun:
             if not fresh or (total is not None and len(urls_seen) >= total):
                 return
 
+    def _hanweb_column(self) -> tuple[str, ListPage | None, bool, dict[str, Any] | None]:
+        """A Hanweb column as one page: the first page, then every dataproxy batch.
+
+        The first page is static and republished with the column, so when it
+        answers 304 the whole column is unchanged and its remembered entries
+        stand; otherwise the later records are POSTed for, three pages a batch.
+        """
+        spec = self.profile.list
+        url, page, changed, listing = self._list_page(self.list_url, first=True)
+        if page is None:
+            raise _SiteDownError(f"the list {self.list_url} could not be read")
+        if not changed or listing is None:
+            return url, page, changed, listing
+        proxy = (spec.proxy_url or "").replace("{site}", self.config.site.rstrip("/"))
+        batch = 3 * spec.per_page  # the proxy answers three pages per request
+        known = {entry.url for entry in page.entries}
+        start = 1
+        while page.total is not None and start <= min(page.total, spec.max_pages * spec.per_page):
+            end = start + batch - 1
+            query = f"startrecord={start}&endrecord={end}&perpage={spec.per_page}"
+            try:
+                response = self.client.post(
+                    f"{proxy}?{query}", data=spec.form, referer=self.list_url
+                )
+            except BlockedError as error:
+                raise _SourceBlockedNowError(error) from error
+            except FetchError as error:
+                self._error(proxy, "list", str(error))
+                return url, page, True, None  # incomplete: removals are not judged
+            more = parse_hanweb_records(response.text(), self.list_url, spec)
+            fresh = [entry for entry in more.entries if entry.url not in known]
+            if not more.entries:
+                break
+            known.update(entry.url for entry in fresh)
+            page.entries.extend(fresh)
+            start = end + 1
+        listing["entries"] = [entry.to_json() for entry in page.entries]
+        return url, page, True, listing
+
     def _list_page(
         self, url: str, *, first: bool = False
     ) -> tuple[str, ListPage | None, bool, dict[str, Any] | None]:
         state = selectors.fetch_state_get(url)
-        validators = _validators(state)
+        validators = None if self.engine.refetch else _validators(state)
         try:
             response = self.client.get(
                 url, validators=validators, referer=self._referer(first=first)
@@ -366,6 +420,8 @@ class _SourceRun:
         spec = self.profile.list
         if spec.pagination == "json":
             return parse_json_page(response.json(), response.url, spec)
+        if spec.pagination == "hanweb":
+            return parse_hanweb_records(response.text(), response.url, spec)
         return parse_list_page(response.text(), response.url, spec)
 
     def _save_list(self, url: str, listing: dict[str, Any]) -> None:
@@ -384,7 +440,7 @@ class _SourceRun:
 
     def _entry(self, entry: ListEntry, *, recheck: bool) -> bool:
         """Handle one list entry; return False when it failed (retry next run)."""
-        state = selectors.fetch_state_get(entry.url)
+        state = None if self.engine.refetch else selectors.fetch_state_get(entry.url)
         known = state is not None and state.item_key
         if known and state is not None and state.fingerprint == entry.fingerprint and not recheck:
             self.summary.unchanged += 1
@@ -427,8 +483,10 @@ class _SourceRun:
             return False
         except BlockedError as error:
             raise _SourceBlockedNowError(error) from error
-        except FetchError as error:
-            self._failure(entry.url, "attachment", str(error))
+        except Exception as error:
+            log.exception("unexpected error on %s", entry.url)
+            self._error(entry.url, "<page>", f"unexpected {type(error).__name__}: {error}")
+            self.summary.failed += 1
             return False
         outcome = services.revision_record(
             source=self.source,
@@ -478,6 +536,20 @@ class _SourceRun:
         return changed.model_copy(update={"provenance": provenance})
 
     def _document(self, attachment: Attachment, referer: str) -> Attachment:
+        """The attachment mirrored (hash and size set), or as it was if it failed.
+
+        A missing or broken file is noted as an error of the run but does not
+        keep the item out of the store; it is tried again when the item changes.
+        """
+        try:
+            return self._mirror_one(attachment, referer)
+        except BlockedError:
+            raise
+        except FetchError as error:
+            self._error(attachment.url, "attachment", str(error))
+            return attachment
+
+    def _mirror_one(self, attachment: Attachment, referer: str) -> Attachment:
         state = selectors.fetch_state_get(attachment.url)
         known = (
             state is not None
@@ -527,7 +599,8 @@ class _SourceRun:
         return None if first or not self.profile.referer else self.list_url
 
     def _error(self, url: str, field: str, message: str) -> None:
-        log.warning("%s: %s: %s", url, field, message)
+        # Recorded in the run (and printed by `gongkai sync`), so only a debug line here.
+        log.debug("%s: %s: %s", url, field, message)
         self.summary.errors.append({"url": url, "field": field, "message": message})
 
     def _failure(self, url: str, field: str, message: str) -> None:

@@ -54,13 +54,144 @@ if TYPE_CHECKING:
     from content.scope import ScopeResolver
     from publisher.sources.records import RawRecord
 
-__all__ = ["AssemblyContext", "AssemblyError", "assemble"]
+__all__ = ["FIELDS", "TABLES", "AssemblyContext", "AssemblyError", "assemble"]
 
 LED_CHARS = 40
 _E = TypeVar("_E", bound=StrEnum)
 _EMPTY = {"", "无", "—", "-", "/", "——"}
 _YEAR_MONTH = re.compile(r"(\d{4})\D+(\d{1,2})")
-_PERIOD = re.compile(r"(.+?)\s*(?:至|—|－|-|~|到)\s*(.+)")
+_PERIOD_SPLIT = re.compile(r"\s*(?:至|到|～|~|—|－|\s-\s)\s*")
+_MONEY_UNITS = (("亿元", "亿元"), ("万元", "万元"), ("元", "元"))
+
+#: The fields a profile may name for each entity type (names starting with
+#: ``_`` are read and ignored, e.g. a section heading that only ends another).
+FIELDS: dict[EntityType, frozenset[str]] = {
+    EntityType.AGENCY: frozenset(
+        [
+            "name",
+            "short_name",
+            "kind",
+            "org_code",
+            "credit_code",
+            "address",
+            "phone",
+            "office_hours",
+            "parent",
+            "website",
+            "rank",
+            "functions",
+        ]
+    ),
+    EntityType.LEADER: frozenset(
+        [
+            "organization",
+            "name",
+            "post",
+            "rank",
+            "gender",
+            "ethnicity",
+            "native_place",
+            "birth_month",
+            "education",
+            "party",
+            "responsibilities",
+            "resume",
+            "phone",
+            "term_start",
+            "updated_at",
+        ]
+    ),
+    EntityType.POWER_ITEM: frozenset(
+        [
+            "item_code",
+            "name",
+            "power_type",
+            "power_type_code",
+            "implementing_body",
+            "undertaking_unit",
+            "levels",
+            "statutory_time_limit",
+            "promised_time_limit",
+            "fee",
+            "supervision_phone",
+            "status",
+            "list_year",
+            "legal_basis",
+            "chart_kind",
+        ]
+    ),
+    EntityType.PROJECT: frozenset(
+        [
+            "name",
+            "category",
+            "year",
+            "seq_no",
+            "lead_unit",
+            "responsible_units",
+            "responsible_leader",
+            "responsible_person",
+            "location",
+            "start_date",
+            "deadline_text",
+            "status",
+            "progress_pct",
+            "total_investment",
+            "annual_planned_investment",
+            "target_description",
+        ]
+    ),
+    EntityType.CATALOGUE_ENTRY: frozenset(
+        [
+            "index_no",
+            "title",
+            "publisher",
+            "doc_number",
+            "created_date",
+            "published_date",
+            "effective_date",
+            "expiry_date",
+            "validity",
+            "subject_category",
+            "genre",
+            "catalogue_category",
+            "audience",
+            "keywords",
+            "summary",
+        ]
+    ),
+    EntityType.GUIDE: frozenset(
+        [
+            "organization",
+            "version_date",
+            "categories_text",
+            "how_to_obtain",
+            "application_procedure",
+            "office_name",
+            "address",
+            "office_hours",
+            "postcode",
+            "phone",
+            "fax",
+            "email",
+            "website",
+            "supervision",
+        ]
+    ),
+    EntityType.NOTICE: frozenset(["publisher", "published_date", "kind", "publicity_period"]),
+    EntityType.ANNUAL_REPORT: frozenset(
+        ["organization", "published_date", "overview", "problems", "other"]
+    ),
+}
+#: The tables a profile may name for each entity type.
+TABLES: dict[EntityType, frozenset[str]] = {
+    EntityType.POWER_ITEM: frozenset(
+        ["duties", "accountability_cases", "accountability_basis", "risk_points", "flow_steps"]
+    ),
+    EntityType.PROJECT: frozenset({"targets", "updates"}),
+    EntityType.ANNUAL_REPORT: frozenset({"legacy", "proactive", "applications", "review"}),
+}
+for _type in EntityType:
+    TABLES.setdefault(_type, frozenset())
 
 
 class AssemblyError(ContentError):
@@ -165,7 +296,7 @@ def _by_label(enum: type[_E], text: str, field: str) -> _E:
 def _decimal(text: str | None, field: str) -> Decimal | None:
     if text is None or text.strip() in _EMPTY:
         return None
-    clean = text.replace(",", "").replace("%", "").replace("万元", "").strip()
+    clean = text.replace(",", "").replace("%", "").strip()
     try:
         return Decimal(clean)
     except InvalidOperation:
@@ -173,8 +304,16 @@ def _decimal(text: str | None, field: str) -> Decimal | None:
 
 
 def _wan_yuan(text: str | None, field: str) -> dict[str, Any] | None:
-    value = _decimal(text, field)
-    return None if value is None else {"value": value, "unit": "万元"}
+    """Money written as ``12000``, ``12000万元``, ``1.2亿元`` or ``500元`` (default 万元)."""
+    if text is None or text.strip() in _EMPTY:
+        return None
+    clean = text.replace(",", "").strip()
+    unit = "万元"
+    for suffix, name in _MONEY_UNITS:
+        if clean.endswith(suffix):
+            clean, unit = clean.removesuffix(suffix).strip(), name
+            break
+    return {"value": _decimal(clean, field), "unit": unit}
 
 
 def _path(url: str) -> str:
@@ -186,6 +325,16 @@ def _attachment(name: str, url: str, *, from_alt: bool = False) -> dict[str, Any
         ext = unquote(urlsplit(url).path).rsplit(".", 1)[-1].lower()
         name = f"{name}.{ext}" if name else unquote(urlsplit(url).path.rsplit("/", 1)[-1])
     return {"name": name, "url": url, "file_type": file_type_of(url)}
+
+
+def _seq(text: str, default: int) -> int:
+    digits = re.sub(r"\D", "", text or "")
+    return int(digits) if digits else default
+
+
+def _column(record: RawRecord, table: str) -> list[str]:
+    """The first column of a one-column table, blank rows dropped."""
+    return [text for row in record.tables.get(table, []) if (text := next(iter(row.values()), ""))]
 
 
 def _agency_id(name: str | None) -> str | None:
@@ -309,15 +458,15 @@ def _power_item(f: _Fields, record: RawRecord, ctx: AssemblyContext) -> dict[str
         "fee": f.get("fee"),
         "duties": [
             {
-                "seq": int(row.get("seq", "0") or 0),
+                "seq": _seq(row.get("seq", ""), index),
                 "stage": row.get("stage", ""),
                 "content": row.get("content", ""),
                 "time_limit": row.get("time_limit") or None,
             }
-            for row in record.tables.get("duties", [])
+            for index, row in enumerate(record.tables.get("duties", []), start=1)
         ],
-        "accountability_cases": [r["text"] for r in record.tables.get("accountability_cases", [])],
-        "accountability_basis": [r["text"] for r in record.tables.get("accountability_basis", [])],
+        "accountability_cases": _column(record, "accountability_cases"),
+        "accountability_basis": _column(record, "accountability_basis"),
         "risk_points": [
             {
                 "stage": row.get("stage", ""),
@@ -449,10 +598,10 @@ def _notice(f: _Fields, record: RawRecord, ctx: AssemblyContext) -> dict[str, An
     scope = ctx.scopes.scope_of(publisher)
     period = None
     if text := f.get("publicity_period"):
-        match = _PERIOD.fullmatch(text)
-        if not match:
+        parts = [part for part in _PERIOD_SPLIT.split(text) if part]
+        if len(parts) != 2:
             raise AssemblyError("publicity_period", f"{text!r} is not a period like A至B")
-        period = {"start": match.group(1), "end": match.group(2)}
+        period = {"start": parts[0], "end": parts[1]}
     title = record.title or record.entry.title
     return {
         "id": stable_id(EntityType.NOTICE, _path(record.url)),
@@ -462,7 +611,9 @@ def _notice(f: _Fields, record: RawRecord, ctx: AssemblyContext) -> dict[str, An
         "publisher": publisher,
         "published_date": f.get("published_date") or record.entry.date,
         "publicity_period": period,
-        "body_text": "\n".join(record.body),
+        # A notice published only as an attachment still says where its text is.
+        "body_text": "\n".join(record.body)
+        or "详见附件：" + "、".join(name for name, _ in record.attachments),
         "led_text": shorten(title, LED_CHARS),
         "attachments": [_attachment(name, url) for name, url in record.attachments],
         "towns": [scope] if scope != "county" else [],

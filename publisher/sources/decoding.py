@@ -62,6 +62,9 @@ _META_CHARSET = re.compile(
 )
 
 
+_SERVER_DEFAULTS = frozenset({"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"})
+
+
 def decode_html(body: bytes, content_type: str | None) -> tuple[str, str]:
     """Decode a page body, trusting no declaration blindly.
 
@@ -82,7 +85,12 @@ def decode_html(body: bytes, content_type: str | None) -> tuple[str, str]:
             except UnicodeDecodeError:
                 return payload.decode(bom_codec, errors="replace"), f"{bom_codec}-replace"
 
-    candidates = (charset_of(content_type), _meta_charset(body), *_FALLBACKS)
+    header, meta = charset_of(content_type), _meta_charset(body)
+    # Servlet containers stamp ISO-8859-1 on pages they never looked at, and
+    # Latin-1 decodes any bytes: a page's own meta tag is the better witness.
+    if header in _SERVER_DEFAULTS and meta:
+        header = None
+    candidates = (header, meta, *_FALLBACKS)
     tried: set[str] = set()
     for label in candidates:
         codec = _codec(label)

@@ -21,7 +21,7 @@ from publisher.sources.records import ListEntry, ListPage, RawRecord
 if TYPE_CHECKING:
     from publisher.sources.profiles import DetailSpec, ListSpec, TableSpec
 
-__all__ = ["parse_detail", "parse_list_page", "trs_page_urls"]
+__all__ = ["parse_detail", "parse_hanweb_records", "parse_list_page", "trs_page_urls"]
 
 _PAGER = re.compile(
     r"createPageHTML\(\s*(?:['\"][^'\"]*['\"]\s*,\s*)?(\d+)\s*,\s*(\d+)\s*,"
@@ -34,6 +34,9 @@ _TITLE_ATTR = re.compile(r"""title\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
 _STR_LINK = re.compile(r"""strLink\s*=\s*["']([^"']+)["']""")
 _TAGS = re.compile(r"<[^>]+>")
 _SPLIT_CRUMBS = re.compile(r"\s*[>›»/]\s*")
+_DATE = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}")
+_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.DOTALL | re.IGNORECASE)
+_TOTAL = re.compile(r"(?:totalRecord\s*[:=]\s*['\"]?|<totalrecord>\s*)(\d+)", re.IGNORECASE)
 
 
 def parse_list_page(html: str, page_url: str, spec: ListSpec) -> ListPage:
@@ -69,17 +72,46 @@ def parse_list_page(html: str, page_url: str, spec: ListSpec) -> ListPage:
     return page
 
 
-def trs_page_urls(first_url: str, page_count: int, name: str, ext: str) -> list[str]:
-    """URLs of TRS pages 2..N: ``index_1.shtml`` … ``index_{N-1}.shtml``."""
+def parse_hanweb_records(text: str, page_url: str, spec: ListSpec) -> ListPage:
+    """Read Hanweb JCMS records from a first page or a ``dataproxy.jsp`` answer.
+
+    The first page hides them in ``<script type="text/xml">``; each ``<record>``
+    holds an HTML fragment in CDATA, invisible to an HTML parser. ``total``
+    comes from ``totalRecord``.
+    """
+    page = ListPage()
+    seen: set[str] = set()
+    for fragment in _RECORD.findall(text):
+        tree = LexborHTMLParser(fragment)
+        anchor = tree.css_first("a")
+        if anchor is None or not (href := anchor.attributes.get("href")):
+            continue
+        span = tree.css_first("span")
+        title = anchor.attributes.get("title") or _text(anchor)
+        _add(page, seen, page_url, spec, href=href, title=title,
+             date=_text(span) if span else "", shown=_text(anchor))  # fmt: skip
+    total = _TOTAL.search(text)
+    page.total = int(total.group(1)) if total else None
+    return page
+
+
+def trs_page_urls(
+    first_url: str, page_count: int, name: str, ext: str, *, first: int = 1
+) -> list[str]:
+    """URLs of TRS pages 2..N: ``index_1.shtml`` … ``index_{N-1}.shtml``.
+
+    ``first`` is the number in page 2's file name: 1 on most sites, 2 on some.
+    """
     folder = urljoin(first_url, "./")
-    return [f"{folder}{name}_{number}.{ext}" for number in range(1, page_count)]
+    return [f"{folder}{name}_{number}.{ext}" for number in range(first, first + page_count - 1)]
 
 
 def parse_detail(html: str, page_url: str, spec: DetailSpec, entry: ListEntry) -> RawRecord:
     """Read every configured field of a detail page into a ``RawRecord``."""
     tree = LexborHTMLParser(html)
     record = RawRecord(url=page_url, entry=entry)
-    record.fields.update({k: str(v) for k, v in entry.fields.items() if isinstance(v, str | int)})
+    record.fields.update({k: _scalar(v) for k, v in entry.fields.items() if _scalar(v)})
+    record.fields.update({k: v for k, v in spec.defaults.items() if k not in record.fields})
     title_node = tree.css_first(spec.title)
     record.title = _text(title_node) if title_node else entry.title
     if spec.labels:
@@ -98,6 +130,14 @@ def parse_detail(html: str, page_url: str, spec: DetailSpec, entry: ListEntry) -
 
 
 # --- helpers ------------------------------------------------------------------------
+
+
+def _scalar(value: object) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, str | int | float):
+        return str(value)
+    return ""
 
 
 def _text(node: LexborNode | None) -> str:
@@ -139,11 +179,17 @@ def _add(
 
 
 def _date_near(node: LexborNode) -> str:
-    parent = node.parent
-    if parent is None:
+    """The date shown beside a link: in its list item or table row."""
+    row = node.parent
+    while row is not None and row.tag not in {"li", "tr", "dd", "div"}:
+        row = row.parent
+    if row is None:
         return ""
-    span = parent.css_first("span")
-    return _text(span) if span is not None else ""
+    for cell in row.css("span, td, em, i"):
+        text = _text(cell)
+        if _DATE.search(text) and len(text) <= 32:
+            return text
+    return ""
 
 
 def _mapped(labels: dict[str, str], spec: DetailSpec) -> dict[str, str]:
@@ -152,7 +198,8 @@ def _mapped(labels: dict[str, str], spec: DetailSpec) -> dict[str, str]:
         for name, choices in spec.fields.items()
         for label in ((choices,) if isinstance(choices, str) else choices)
     }
-    return {wanted[label]: value for label, value in labels.items() if label in wanted}
+    # An empty cell does not overwrite what the list already gave.
+    return {wanted[label]: value for label, value in labels.items() if label in wanted and value}
 
 
 def _read_body(body: LexborNode, page_url: str, spec: DetailSpec, record: RawRecord) -> None:
@@ -216,10 +263,12 @@ def _claim(paragraphs: list[str], spec: DetailSpec, fields: dict[str, str]) -> l
     rest = []
     prefixes = {name: normalize_label(prefix) for name, prefix in spec.prefixed.items()}
     for paragraph in paragraphs:
-        compact = normalize_label(paragraph.split("：", 1)[0] + "：") if "：" in paragraph else ""
+        split = min((i for i in (paragraph.find("："), paragraph.find(":")) if i >= 0), default=-1)
+        head, tail = (paragraph[:split], paragraph[split + 1 :]) if split >= 0 else ("", "")
+        compact = normalize_label(head) if split >= 0 else ""
         for name, prefix in prefixes.items():
             if compact == prefix:
-                fields[name] = paragraph.split("：", 1)[1].strip()
+                fields[name] = tail.strip()
                 break
         else:
             rest.append(paragraph)

@@ -150,13 +150,16 @@ class DetailSpec(_Spec):
     * ``sections``: field name → a heading paragraph; the section runs to the
       next heading. Paragraphs before the first heading are the ``body``.
     * ``tables``: name → a table whose rows become records.
+    * ``defaults``: field name → a fixed value, for what a page never prints
+      (e.g. ``organization = "某某县人民政府"``); the page wins when it has one.
     """
 
     title: str = "h1"
     labels: str | None = "table.gkxl-top td.tit"
     body: tuple[str, ...] = DEFAULT_BODY
-    breadcrumb: str | None = ".position a"
+    breadcrumb: str | None = ".position"
     fields: dict[str, str | tuple[str, ...]] = Field(default_factory=dict)
+    defaults: dict[str, str] = Field(default_factory=dict)
     prefixed: dict[str, str] = Field(default_factory=dict)
     sections: dict[str, str] = Field(default_factory=dict)
     tables: dict[str, TableSpec] = Field(default_factory=dict)
@@ -174,6 +177,33 @@ class Profile(_Spec):
     referer: bool = True
     list: ListSpec
     detail: DetailSpec = DetailSpec()
+
+    @model_validator(mode="after")
+    def _known_fields(self) -> Profile:
+        # A misspelt field name would otherwise be ignored without a word.
+        from publisher.sources.assemble import FIELDS, TABLES  # noqa: PLC0415 - avoids a cycle
+
+        known = FIELDS[self.entity_type]
+        for group, names in (
+            ("detail.fields", self.detail.fields),
+            ("detail.defaults", self.detail.defaults),
+            ("detail.prefixed", self.detail.prefixed),
+            ("detail.sections", self.detail.sections),
+            ("list.fields", self.list.fields),
+        ):
+            unknown = sorted(n for n in set(names) - known if not n.startswith("_"))
+            if unknown:
+                raise ValueError(
+                    f"{group}: {', '.join(unknown)} not understood for {self.entity_type}; "
+                    f"known fields: {', '.join(sorted(known))}"
+                )
+        unknown_tables = sorted(set(self.detail.tables) - TABLES[self.entity_type])
+        if unknown_tables:
+            raise ValueError(
+                f"detail.tables: {', '.join(unknown_tables)} not understood for "
+                f"{self.entity_type}; known tables: {', '.join(sorted(TABLES[self.entity_type]))}"
+            )
+        return self
 
     def list_url(self, site: str) -> str:
         """The list URL for ``site`` (``{site}`` replaced)."""

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from publisher.store.models import Document, FetchState, Item, Revision, Source, SyncRun
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 __all__ = [
     "fetch_state_get",
@@ -66,7 +70,7 @@ def status_summary(*, last_runs: int = 1) -> dict[str, Any]:
                 "removed_items": counts["removed"],
                 "pending": source_waiting.filter(status=Revision.Status.PENDING).count(),
                 "quarantined": source_waiting.filter(status=Revision.Status.QUARANTINED).count(),
-                "blocked_until": source.blocked_until.isoformat() if source.blocked_until else None,
+                "blocked_until": _local(source.blocked_until),
                 "blocked_signal": source.blocked_signal or None,
                 "last_run": _run(runs[0]) if runs else None,
             }
@@ -81,13 +85,18 @@ def status_summary(*, last_runs: int = 1) -> dict[str, Any]:
     }
 
 
+def _local(moment: datetime | None) -> str | None:
+    """ISO time in the county's zone (Asia/Shanghai), as staff read it."""
+    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
+
+
 def _run(run: SyncRun) -> dict[str, Any]:
     return {
         "source": run.source.key,
         "status": run.status,
         "trigger": run.trigger,
-        "started_at": run.started_at.isoformat(),
-        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "started_at": _local(run.started_at),
+        "finished_at": _local(run.finished_at),
         "new": run.new,
         "changed": run.changed,
         "unchanged": run.unchanged,
