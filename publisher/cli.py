@@ -28,8 +28,12 @@ _DEMO_COLUMNS = ("jgzn", "ldxx", "qlqd", "zdxm", "msss", "gkml", "gkzn", "tzgg",
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the publisher's subcommands to ``gongkai``."""
     home = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS: an action's own --home must not reset one given before the action
+    # (`gongkai review --home H list`).
     home.add_argument(
-        "--home", help="publisher home (default: $GONGKAI_HOME, else ./var)", default=None
+        "--home",
+        help="publisher home (default: $GONGKAI_HOME, else ./var)",
+        default=argparse.SUPPRESS,
     )
 
     init = commands.add_parser(
@@ -113,7 +117,7 @@ def _init(args: argparse.Namespace) -> int:
     from publisher.django_setup import setup  # noqa: PLC0415
     from publisher.home import resolve_home  # noqa: PLC0415
 
-    home = resolve_home(args.home)
+    home = resolve_home(getattr(args, "home", None))
     if home.exists() and not args.force:
         raise UsageError(f"{home.config_path} exists; use --force to rewrite it")
     towns: list[TownConfig] = []
@@ -277,7 +281,8 @@ def _review_decide(args: argparse.Namespace) -> int:
             print(f"{revision.pk}: {exc}", file=sys.stderr)
             problems += 1
     done = len(chosen) - problems
-    print(f"{args.decision}d {done} revision(s) as {actor}")
+    verb = {"approve": "approved", "reject": "rejected"}[args.decision]
+    print(f"{verb} {done} revision(s) as {actor}")
     if missing:
         print(f"{missing} id(s) not found", file=sys.stderr)
     return EXIT_FAILURE if problems or missing else EXIT_OK
@@ -335,7 +340,7 @@ def _open(args: argparse.Namespace) -> tuple[Home, Config]:
     from publisher.django_setup import setup  # noqa: PLC0415
     from publisher.home import resolve_home  # noqa: PLC0415
 
-    home = resolve_home(args.home)
+    home = resolve_home(getattr(args, "home", None))
     if not home.exists():
         raise UsageError(f"no publisher home at {home.root}; run: gongkai init --home {home.root}")
     config = _with_config_errors(home.config)

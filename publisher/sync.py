@@ -312,7 +312,7 @@ class _SourceRun:
             return
         url, page, changed, listing = self._list_page(self.list_url, first=True)
         if page is None:
-            raise _SiteDownError(f"the list {self.list_url} could not be read")
+            raise _SiteDownError(self._unreadable(self.list_url))
         yield url, page, changed, listing
         if spec.pagination == "trs" and page.page_count and page.page_name:
             name, ext = page.page_name
@@ -332,7 +332,7 @@ class _SourceRun:
             url, page, changed, listing = self._list_page(url, first=number == spec.first_page)
             if page is None:
                 if number == spec.first_page:
-                    raise _SiteDownError(f"the list {url} could not be read")
+                    raise _SiteDownError(self._unreadable(url))
                 yield url, None, False, None
                 return
             fresh = [e for e in page.entries if e.url not in urls_seen]
@@ -354,7 +354,7 @@ class _SourceRun:
         spec = self.profile.list
         url, page, changed, listing = self._list_page(self.list_url, first=True)
         if page is None:
-            raise _SiteDownError(f"the list {self.list_url} could not be read")
+            raise _SiteDownError(self._unreadable(self.list_url))
         if not changed or listing is None:
             return url, page, changed, listing
         proxy = (spec.proxy_url or "").replace("{site}", self.config.site.rstrip("/"))
@@ -441,6 +441,8 @@ class _SourceRun:
     def _entry(self, entry: ListEntry, *, recheck: bool) -> bool:
         """Handle one list entry; return False when it failed (retry next run)."""
         state = None if self.engine.refetch else selectors.fetch_state_get(entry.url)
+        if state is not None and selectors.item_missing(entry.url):
+            state = None  # back on the list after going missing: read it afresh
         known = state is not None and state.item_key
         if known and state is not None and state.fingerprint == entry.fingerprint and not recheck:
             self.summary.unchanged += 1
@@ -594,6 +596,10 @@ class _SourceRun:
         return attachment.model_copy(update={"sha256": sha, "size_bytes": size})
 
     # --- errors -------------------------------------------------------------------
+
+    def _unreadable(self, url: str) -> str:
+        cause = self.summary.errors[-1]["message"] if self.summary.errors else "no answer"
+        return f"the list {url} could not be read: {cause}"
 
     def _referer(self, *, first: bool) -> str | None:
         return None if first or not self.profile.referer else self.list_url

@@ -452,9 +452,11 @@ class PoliteClient:
             raise RobotsDisallowedError(url)
 
     def _fetch_robots(self, robots_url: str) -> RobotFileParser:
-        """Per RFC 9309: 4xx allows everything; 5xx, 429 or unreachable allows nothing.
+        """Per RFC 9309: 4xx allows everything; 5xx or 429 allows nothing.
 
-        A BlockedError propagates, and nothing is cached for the host.
+        Raises:
+            FetchError: the site is unreachable (nothing is cached, nothing crawled).
+            BlockedError: an anti-bot page answered (nothing is cached).
         """
 
         def consume(resp: requests.Response, target: str, _started: float) -> bytes:
@@ -468,8 +470,9 @@ class PoliteClient:
         except HTTPStatusError as exc:
             rules.parse([] if 400 <= exc.status < 500 and exc.status != 429 else _DISALLOW_ALL)
         except FetchError as exc:
-            _log.warning("%s unreachable (%s): nothing allowed", robots_url, exc.reason)
-            rules.parse(_DISALLOW_ALL)
+            # Unreachable means "allow nothing" (RFC 9309): say so truthfully, and
+            # cache nothing, so the next attempt asks again.
+            raise FetchError(robots_url, f"site unreachable ({exc.reason}); not crawling") from exc
         else:
             rules.parse(body.decode("utf-8-sig", errors="replace").splitlines())
         return rules

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 __all__ = [
     "fetch_state_get",
     "item_by_url",
+    "item_missing",
     "revisions_awaiting_review",
     "status_summary",
 ]
@@ -30,6 +31,15 @@ def fetch_state_get(url: str) -> FetchState | None:
 def item_by_url(url: str) -> Item | None:
     """The item last seen at ``url``."""
     return Item.objects.filter(url=url).first()
+
+
+def item_missing(url: str) -> bool:
+    """Whether the item at ``url`` went missing from its list, or was removed."""
+    return (
+        Item.objects.filter(url=url)
+        .filter(Q(missing_since__isnull=False) | Q(state=Item.State.REMOVED))
+        .exists()
+    )
 
 
 def revisions_awaiting_review(*, source: str | None = None) -> QuerySet[Revision]:

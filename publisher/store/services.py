@@ -7,7 +7,6 @@ to the audit log with who and when.
 from __future__ import annotations
 
 import difflib
-import json
 import os
 import shutil
 from dataclasses import dataclass
@@ -201,6 +200,8 @@ def revision_record(
     data = to_record(entity)
     content_hash = entity.provenance.content_hash or ""
     item = Item.objects.select_for_update().filter(key=entity.id).first()
+    if fetch:  # same transaction: saved with the revision or not at all
+        fetch_state_save(**fetch, item_key=entity.id)
     outcome = "new"
     if item is None:
         item = Item.objects.create(
@@ -216,15 +217,9 @@ def revision_record(
         item.last_seen_at, item.missing_since = now, None
         item.url = entity.provenance.source_url
         item.save(update_fields=["last_seen_at", "missing_since", "url", "updated_at"])
-        latest = item.revisions.exclude(status=Revision.Status.SUPERSEDED).order_by("-seq").first()
-        if latest is not None and latest.kind != Revision.Kind.REMOVAL:
-            if latest.content_hash == content_hash:
-                if fetch:
-                    fetch_state_save(**fetch, item_key=item.key)
-                return RecordOutcome("unchanged", None)
-            outcome = "changed"
-        elif latest is not None:
-            outcome = "changed"  # back after a removal
+        if _unchanged(item, content_hash):
+            return RecordOutcome("unchanged", None)
+        outcome = "changed"
     share = _change_share(item.current.data if item.current else None, data)
     status, reason = Revision.Status.PENDING, ""
     if item.current is not None and share > policy.max_rewrite_share:
@@ -247,8 +242,6 @@ def revision_record(
         reason=reason,
         now=now,
     )
-    if fetch:
-        fetch_state_save(**fetch, item_key=item.key)
     return RecordOutcome(outcome, revision)
 
 
@@ -460,6 +453,33 @@ def _revision_add(
     return revision
 
 
+def _unchanged(item: Item, content_hash: str) -> bool:
+    """Whether the item's newest version already has this content.
+
+    A queued removal of an item listed again unchanged is withdrawn here; an
+    item back after an approved removal is a change (it needs review again).
+    """
+    latest = item.revisions.exclude(status=Revision.Status.SUPERSEDED).order_by("-seq").first()
+    if latest is None:
+        return False
+    if latest.kind != Revision.Kind.REMOVAL:
+        return latest.content_hash == content_hash
+    return _removal_withdrawn(item, latest, content_hash)
+
+
+def _removal_withdrawn(item: Item, removal: Revision, content_hash: str) -> bool:
+    """Withdraw a queued removal of an item listed again unchanged; say if it was."""
+    waiting = removal.status in {Revision.Status.PENDING, Revision.Status.QUARANTINED}
+    published = item.current.content_hash if item.current else None
+    if not waiting or published != content_hash:
+        return False
+    removal.status = Revision.Status.SUPERSEDED
+    removal.reason = "withdrawn: listed on the site again"
+    removal.save(update_fields=["status", "reason"])
+    audit_log(actor="sync", action="sync.removal_withdrawn", item=item, revision=removal)
+    return True
+
+
 def _removal_pending(item: Item) -> bool:
     latest = item.revisions.exclude(status=Revision.Status.SUPERSEDED).order_by("-seq").first()
     return latest is not None and latest.kind == Revision.Kind.REMOVAL
@@ -484,8 +504,19 @@ def _change_share(old: dict[str, Any] | None, new: dict[str, Any]) -> float:
 
 
 def _canonical(data: dict[str, Any]) -> str:
-    trimmed = {k: v for k, v in data.items() if k != "provenance"}
-    return json.dumps(trimmed, ensure_ascii=False, sort_keys=True, indent=0)
+    """The words of a record: its text values in key order, without JSON syntax.
+
+    Keys, quotes and brackets would dilute a rewrite of a short item's text.
+    """
+    return "\n".join(_leaves({k: v for k, v in data.items() if k != "provenance"}))
+
+
+def _leaves(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [leaf for key in sorted(value) for leaf in _leaves(value[key])]
+    if isinstance(value, list | tuple):
+        return [leaf for item in value for leaf in _leaves(item)]
+    return [] if value is None else [str(value)]
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -28,12 +28,15 @@ import ssl
 import subprocess
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING
 
 import pytest
 from requests.structures import CaseInsensitiveDict
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 _PROXY_VARIABLES = (
     "HTTP_PROXY",

@@ -73,7 +73,7 @@ kind = "信息类别"
 # Two disjoint alphabets: a text from one shares no character with a text from
 # the other, so rewriting a body with the second really rewrites it.
 ALPHABET_A = "县政府办公室关于开展年度工作检查的通知各乡镇人民单位按照要求认真组织落实"
-ALPHABET_B = "森林防火期间严禁野外用火请广大群众自觉遵守相关规定共同守护绿色家园平安"
+ALPHABET_B = "森林防火期间严禁野外用火请广大群众自觉遵守相应规定共同守护绿色家园平安"
 
 
 def prose(seed: int, length: int, *, alphabet: str = ALPHABET_A) -> str:
@@ -161,6 +161,13 @@ class CountySite:
         with self._lock:
             for number in numbers:
                 del self.articles[number]
+            self.generation += 1
+
+    def put_back(self, article: Article) -> None:
+        """List a removed article again, in its place by number."""
+        with self._lock:
+            self.articles[article.number] = article
+            self.articles = dict(sorted(self.articles.items()))
             self.generation += 1
 
     def attach(self, number: int, name: str, content: bytes, text: str) -> str:
@@ -279,7 +286,7 @@ def garbage_page() -> bytes:
     )
 
 
-# --- the engine ---------------------------------------------------------------------
+# --- the engine ---------------------------------------------------------------------------
 
 
 class Clock:
@@ -369,7 +376,7 @@ class SyncKit:
         return summary
 
 
-# --- the `gongkai` command ------------------------------------------------------------
+# --- the `gongkai` command ----------------------------------------------------------------
 
 GONGKAI = Path(sys.executable).parent / "gongkai"
 _LEAKY_VARIABLES = ("GONGKAI_HOME", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
@@ -381,7 +388,9 @@ def cli_env() -> dict[str, str]:
     return {name: value for name, value in os.environ.items() if name not in leaky}
 
 
-def cli(*args: object, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def cli(
+    *args: object, timeout: float = 60, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run `gongkai ARGS…` to completion (within ``timeout`` seconds)."""
     return subprocess.run(
         [str(GONGKAI), *(str(a) for a in args)],
@@ -389,6 +398,7 @@ def cli(*args: object, timeout: float = 60) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=timeout,
         env=cli_env(),
+        cwd=cwd,
         check=False,
     )
 
