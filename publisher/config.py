@@ -204,6 +204,8 @@ def render_config(*, name: str, towns: list[TownConfig], sources: list[SourceCon
         "max_response_mb = 50.0",
         "retries = 4",
         "obey_robots = true",
+        "# An HTML page shorter than this (bytes) is taken for an anti-bot or rate-limit page.",
+        "tiny_body = 500",
         "# Hosts whose broken TLS certificate is tolerated (logged each run):",
         "insecure_hosts = []",
         "",

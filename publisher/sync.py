@@ -173,7 +173,7 @@ class SyncEngine:
         now = self._now()
         source = self._source_row(config, profile)
         if source.blocked_until and source.blocked_until > now and not force:
-            until = f"{source.blocked_until:%Y-%m-%d %H:%M}"
+            until = f"{timezone.localtime(source.blocked_until):%Y-%m-%d %H:%M}"
             message = f"blocked ({source.blocked_signal}); backing off until {until}"
             return RunSummary(source=config.id, status=SyncRun.Status.BLOCKED, message=message)
         services.runs_interrupt_stale(source=source)
@@ -247,6 +247,8 @@ class _SourceRun:
         self.list_url = profile.list_url(config.site)
         self.seen: set[str] = set()
         self.failures_in_a_row = 0
+        #: Set when part of the listing could not be read or was capped.
+        self.listing_cut = False
 
     def execute(self) -> RunSummary:
         progress = self.engine._progress  # noqa: SLF001 - the engine owns it
@@ -267,6 +269,7 @@ class _SourceRun:
                     progress.advance()
                 if listing is not None and ok:
                     self._save_list(url, listing)
+            complete = complete and not self.listing_cut
             summary.listing_complete = complete
             if complete:
                 flagged = services.item_removals_flag(
@@ -277,9 +280,8 @@ class _SourceRun:
                     now=self.engine._now(),  # noqa: SLF001
                 )
                 summary.removed = len(flagged)
-            summary.status = (
-                SyncRun.Status.OK if not summary.failed and complete else SyncRun.Status.PARTIAL
-            )
+            clean = complete and not summary.failed and not summary.errors
+            summary.status = SyncRun.Status.OK if clean else SyncRun.Status.PARTIAL
             services.source_unblock(source=self.source)
         except _SourceBlockedNowError as blocked:
             until = services.source_block(
@@ -288,7 +290,9 @@ class _SourceRun:
                 now=self.engine._now(),  # noqa: SLF001
             )
             summary.status = SyncRun.Status.BLOCKED
-            summary.message = f"{blocked.error}; backing off until {until:%Y-%m-%d %H:%M}"
+            summary.message = (
+                f"{blocked.error}; backing off until {timezone.localtime(until):%Y-%m-%d %H:%M}"
+            )
         except _SiteDownError as down:
             summary.status = SyncRun.Status.FAILED
             summary.message = str(down)
@@ -320,8 +324,7 @@ class _SourceRun:
             for other in trs_page_urls(self.list_url, count, name, ext, first=spec.first_page):
                 yield self._list_page(other)
             if page.page_count > spec.max_pages:
-                # A capped listing is not complete: judge no removals on it.
-                yield self.list_url, None, False, None
+                self.listing_cut = True  # capped: judge no removals on it
 
     def _numbered_pages(self) -> Iterator[tuple[str, ListPage | None, bool, dict[str, Any] | None]]:
         spec = self.profile.list
@@ -335,6 +338,8 @@ class _SourceRun:
                     raise _SiteDownError(self._unreadable(url))
                 yield url, None, False, None
                 return
+            if number == spec.first_page + spec.max_pages - 1 and page.entries:
+                self.listing_cut = True  # capped by max_pages: maybe more beyond
             fresh = [e for e in page.entries if e.url not in urls_seen]
             # Some APIs answer page 0 and page 1 alike: never count an entry twice.
             page.entries = fresh
@@ -372,7 +377,8 @@ class _SourceRun:
                 raise _SourceBlockedNowError(error) from error
             except FetchError as error:
                 self._error(proxy, "list", str(error))
-                return url, page, True, None  # incomplete: removals are not judged
+                self.listing_cut = True  # removals are not judged on part of a list
+                return url, page, True, None
             more = parse_hanweb_records(response.text(), self.list_url, spec)
             fresh = [entry for entry in more.entries if entry.url not in known]
             if not more.entries:
@@ -403,6 +409,9 @@ class _SourceRun:
             page = self._parse_list(response)
         except (JsonShapeError, ValueError) as error:
             self._error(url, "list", f"unreadable list page: {error}")
+            return url, None, False, None
+        except Exception as error:  # noqa: BLE001 - one bad page must not crash the run
+            self._error(url, "list", f"unexpected {type(error).__name__}: {error}")
             return url, None, False, None
         listing = {
             "entries": [e.to_json() for e in page.entries],
@@ -466,9 +475,6 @@ class _SourceRun:
         return self._store(entry, response)
 
     def _store(self, entry: ListEntry, response: Response) -> bool:
-        text, charset = decode_html(response.body, response.content_type)
-        record = parse_detail(text, response.url, self.profile.detail, entry)
-        record.charset = charset
         ctx = AssemblyContext(
             entity_type=EntityType(self.profile.entity_type),
             scopes=self.engine._scopes,  # noqa: SLF001
@@ -477,6 +483,9 @@ class _SourceRun:
             fetched_at=self.engine._now(),  # noqa: SLF001
         )
         try:
+            text, charset = decode_html(response.body, response.content_type)
+            record = parse_detail(text, response.url, self.profile.detail, entry)
+            record.charset = charset
             entity = assemble(record, ctx)
             entity = self._mirror(entity, referer=response.url)
         except AssemblyError as error:

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from selectolax.lexbor import LexborHTMLParser
 
 from content.enums import EntityType, Parser
 from publisher.tomlfile import ConfigError, load_toml, parse_toml
@@ -94,6 +95,18 @@ class ListSpec(_Spec):
         if not value.startswith(("{site}", "http://", "https://")):
             raise ValueError('must start with {site} or http(s)://, e.g. "{site}/zwgk/ldxx/"')
         return value
+
+    @field_validator("proxy_url")
+    @classmethod
+    def _proxy_has_site(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("{site}", "http://", "https://")):
+            raise ValueError('must start with {site} or http(s)://, e.g. "{site}/module/…"')
+        return value
+
+    @field_validator("links")
+    @classmethod
+    def _list_selector(cls, value: str) -> str:
+        return _selector(value)
 
     @field_validator("link_pattern")
     @classmethod
@@ -166,6 +179,23 @@ class DetailSpec(_Spec):
     images: str | None = "img"
     attachments: str = "a[href]"
     attachment_extensions: tuple[str, ...] = DEFAULT_EXTENSIONS
+
+    @model_validator(mode="after")
+    def _selectors(self) -> DetailSpec:
+        for selector in (self.title, self.labels, self.breadcrumb, self.images, self.attachments,
+                         *self.body, *(t.selector for t in self.tables.values())):  # fmt: skip
+            if selector:
+                _selector(selector)
+        return self
+
+
+def _selector(value: str) -> str:
+    """Check a CSS selector now, not in the middle of a sync."""
+    try:
+        LexborHTMLParser("<p></p>").css(value)
+    except Exception as exc:  # selectolax raises its own bare errors
+        raise ValueError(f"not a CSS selector selectolax understands: {exc}") from exc
+    return value
 
 
 class Profile(_Spec):
