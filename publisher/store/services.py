@@ -305,12 +305,7 @@ def revision_approve(*, revision: Revision, actor: str, now: datetime | None = N
     Raises:
         ValueError: the revision was already decided or superseded.
     """
-    revision = Revision.objects.select_for_update().get(pk=revision.pk)
-    if revision.status not in {Revision.Status.PENDING, Revision.Status.QUARANTINED}:
-        raise ValueError(f"revision {revision.pk} is {revision.status}, not awaiting review")
-    revision.status = Revision.Status.APPROVED
-    revision.decided_by, revision.decided_at = actor, now or timezone.now()
-    revision.save(update_fields=["status", "decided_by", "decided_at"])
+    revision = _decide(revision, Revision.Status.APPROVED, actor=actor, now=now)
     item = revision.item
     if revision.kind == Revision.Kind.REMOVAL:
         item.state = Item.State.REMOVED
@@ -331,14 +326,7 @@ def revision_reject(
     Raises:
         ValueError: the revision was already decided or superseded.
     """
-    revision = Revision.objects.select_for_update().get(pk=revision.pk)
-    if revision.status not in {Revision.Status.PENDING, Revision.Status.QUARANTINED}:
-        raise ValueError(f"revision {revision.pk} is {revision.status}, not awaiting review")
-    revision.status = Revision.Status.REJECTED
-    revision.decided_by, revision.decided_at = actor, now or timezone.now()
-    if reason:
-        revision.reason = reason[:500]
-    revision.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    revision = _decide(revision, Revision.Status.REJECTED, actor=actor, now=now, reason=reason)
     audit_log(
         actor=actor,
         action="review.reject",
@@ -450,6 +438,25 @@ def _revision_add(
             revision=revision,
             detail={"reason": reason},
         )
+    return revision
+
+
+def _decide(
+    revision: Revision, status: str, *, actor: str, now: datetime | None, reason: str = ""
+) -> Revision:
+    """Record a reviewer's decision on a revision still awaiting review.
+
+    Raises:
+        ValueError: the revision was already decided or superseded.
+    """
+    revision = Revision.objects.select_for_update().get(pk=revision.pk)
+    if revision.status not in {Revision.Status.PENDING, Revision.Status.QUARANTINED}:
+        raise ValueError(f"revision {revision.pk} is {revision.status}, not awaiting review")
+    revision.status = status
+    revision.decided_by, revision.decided_at = actor, now or timezone.now()
+    if reason:
+        revision.reason = reason[:500]
+    revision.save(update_fields=["status", "decided_by", "decided_at", "reason"])
     return revision
 
 
