@@ -53,11 +53,11 @@ def _measure(home_path: Path, url: str, token: str) -> int:
 
     home = Home(home_path)
     setup(home, migrate=True)
-    from publisher.cli import _client_factory
+    from publisher.commands._common import client_factory
     from publisher.sync import SyncEngine
 
     config = home.config()
-    engine = SyncEngine(home=home, config=config, client_factory=_client_factory(config))
+    engine = SyncEngine(home=home, config=config, client_factory=client_factory(config))
     rows = {
         "full sync": _timed(engine),
         "re-sync, no change": _timed(engine),

@@ -7,6 +7,10 @@ Layout::
     HOME/documents/ab/…    mirrored attachments, named by their sha256
     HOME/tmp/              downloads in progress (same filesystem, renamed into place)
     HOME/profiles/         the county's own source profiles, if any
+    HOME/repository/       the signed TUF repository kiosks update from
+    HOME/keys/online/      targets, snapshot and timestamp keys (0600)
+    HOME/keys/offline-root the root keys, until carried offline
+    HOME/provision/root.json  the trust anchor to install on new kiosks
 """
 
 from __future__ import annotations
@@ -43,6 +47,26 @@ class Home:
     def tmp(self) -> Path:
         """Where downloads are written before they are renamed into place."""
         return self.root / "tmp"
+
+    @property
+    def repository(self) -> Path:
+        """The TUF repository served to kiosks."""
+        return self.root / "repository"
+
+    @property
+    def online_keys(self) -> Path:
+        """The online signing keys (targets, snapshot, timestamp)."""
+        return self.root / "keys" / "online"
+
+    @property
+    def offline_root(self) -> Path:
+        """Where ``keys init`` writes root keys unless told otherwise (move them offline)."""
+        return self.root / "keys" / "offline-root"
+
+    @property
+    def provision(self) -> Path:
+        """The root.json that new kiosks are provisioned with."""
+        return self.root / "provision" / "root.json"
 
     @property
     def profiles(self) -> Path:

@@ -13,7 +13,7 @@ import logging
 import os
 from typing import TYPE_CHECKING, Any
 
-from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -58,21 +58,42 @@ def scheduler_lock(home: Home) -> int:
 def build_scheduler(
     config: Config,
     *,
-    sync_source: Callable[[str], None],
+    sync_source: Callable[[str], None] | None,
     first_run: datetime | None = None,
-) -> BlockingScheduler:
-    """The scheduler with one sync job per enabled source.
+    release_dirty: Callable[[], object] | None = None,
+    tuf_refresh: Callable[[], object] | None = None,
+) -> BackgroundScheduler:
+    """The scheduler: one sync job per enabled source, plus the release jobs.
+
+    Syncs run one at a time in their own worker; releases and re-signing run in
+    another, so a long sync never delays a release.
 
     Args:
         config: the configuration (sources and their schedules).
-        sync_source: runs one source by id (the job body).
+        sync_source: runs one source by id (the job body); None: no sync jobs.
         first_run: when given, every source also syncs then (e.g. at start).
+        release_dirty: releases the channels that approvals marked (every 2 s).
+        tuf_refresh: re-signs metadata that expires soon (every 30 min).
     """
-    scheduler = BlockingScheduler(
+    scheduler = BackgroundScheduler(
         timezone=TIMEZONE,
         job_defaults=JOB_DEFAULTS,
-        executors={"default": {"type": "threadpool", "max_workers": 1}},
+        executors={
+            "default": {"type": "threadpool", "max_workers": 1},
+            "release": {"type": "threadpool", "max_workers": 1},
+        },
     )
+    if release_dirty is not None:
+        scheduler.add_job(release_dirty, IntervalTrigger(seconds=2, timezone=TIMEZONE),
+                          id="release:dirty", name="release dirty channels", executor="release",
+                          replace_existing=True, **JOB_DEFAULTS)  # fmt: skip
+    if tuf_refresh is not None:
+        scheduler.add_job(tuf_refresh, IntervalTrigger(minutes=30, timezone=TIMEZONE),
+                          id="tuf:refresh", name="re-sign expiring metadata",
+                          executor="release", next_run_time=first_run,
+                          replace_existing=True, **JOB_DEFAULTS)  # fmt: skip
+    if sync_source is None:
+        return scheduler
     for source in config.sources:
         if not source.enabled:
             continue

@@ -182,6 +182,64 @@ class Document(models.Model):
         return self.sha256
 
 
+class Channel(models.Model):
+    """A release channel: ``county``, or ``town-<id>`` (county content plus the town's)."""
+
+    key = models.CharField(max_length=64, unique=True)
+    #: Set when approved content affecting the channel changed; cleared by a release.
+    dirty_since = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class ChannelRelease(models.Model):
+    """One published release of a channel."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="releases")
+    version = models.PositiveIntegerField()
+    content_digest = models.CharField(max_length=64)
+    manifest_sha256 = models.CharField(max_length=64)
+    targets_version = models.PositiveIntegerField()
+    entities = models.PositiveIntegerField(default=0)
+    object_count = models.PositiveIntegerField(default=0)
+    new_object_count = models.PositiveIntegerField(default=0)
+    bytes = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["channel", "version"], name="channel_version_unique"),
+        ]
+        ordering: ClassVar = ["channel_id", "-version"]
+
+    def __str__(self) -> str:
+        return f"{self.channel.key} v{self.version}"
+
+
+class Device(models.Model):
+    """An enrolled kiosk and what it last reported."""
+
+    name = models.CharField(max_length=100, unique=True)
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="devices")
+    #: SHA-256 of the bearer token; the token itself is shown once, at enrolment.
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    applied_version = models.PositiveIntegerField(null=True, blank=True)
+    last_refresh_at = models.DateTimeField(null=True, blank=True)
+    last_refresh_ok = models.BooleanField(null=True)
+    last_error = models.CharField(max_length=1000, blank=True)
+    disk_free = models.PositiveBigIntegerField(null=True, blank=True)
+    uptime = models.PositiveBigIntegerField(null=True, blank=True)
+    app_version = models.CharField(max_length=64, blank=True)
+    address = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class AuditLog(models.Model):
     """An entry of the audit trail: who did what, when, to what."""
 

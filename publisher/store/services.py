@@ -20,6 +20,7 @@ from django.utils import timezone
 from content.serialize import to_record
 from publisher.store.models import (
     AuditLog,
+    Channel,
     Document,
     FetchState,
     Item,
@@ -37,6 +38,7 @@ __all__ = [
     "Policy",
     "RecordOutcome",
     "audit_log",
+    "channels_mark_dirty",
     "document_store",
     "fetch_state_save",
     "item_removals_flag",
@@ -313,6 +315,7 @@ def revision_approve(*, revision: Revision, actor: str, now: datetime | None = N
         item.current, item.state = revision, Item.State.ACTIVE
         item.title = _title(revision.data)
     item.save(update_fields=["current", "state", "title", "updated_at"])
+    channels_mark_dirty(scope=item.scope, now=revision.decided_at or timezone.now())
     audit_log(actor=actor, action="review.approve", item=item, revision=revision)
     return revision
 
@@ -357,6 +360,20 @@ def document_store(
         defaults={"size": size, "media_type": media_type, "path": relative, "source_url": url},
     )
     return document
+
+
+def channels_mark_dirty(*, scope: str, now: datetime) -> None:
+    """Approved content of ``scope`` changed: its channels need a new release.
+
+    County content is in every channel; a town's content only in its own.
+    """
+    if scope == "county":
+        Channel.objects.get_or_create(key="county")
+        Channel.objects.filter(dirty_since__isnull=True).update(dirty_since=now)
+    else:
+        channel, _ = Channel.objects.get_or_create(key=scope)
+        if channel.dirty_since is None:
+            Channel.objects.filter(pk=channel.pk).update(dirty_since=now)
 
 
 def audit_log(
@@ -429,6 +446,7 @@ def _revision_add(
         item.current = revision
         item.title = _title(data)
         item.save(update_fields=["current", "title", "updated_at"])
+        channels_mark_dirty(scope=item.scope, now=now)
     if status == Revision.Status.QUARANTINED:
         audit_log(
             actor="sync",

@@ -92,4 +92,4 @@ def test_serve_runs_and_stops(tmp_path):
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert "scheduled jobs" in result.stdout
+    assert "serving" in result.stdout

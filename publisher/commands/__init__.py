@@ -1,0 +1,20 @@
+"""Publisher subcommands of ``gongkai``: one module per group, thin adapters over services."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from publisher.commands import devices, home, release, review, serve, sync
+from publisher.commands._common import home_parent
+
+if TYPE_CHECKING:
+    import argparse
+
+__all__ = ["register"]
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the publisher's subcommands to ``gongkai``."""
+    parent = home_parent()
+    for group in (home, sync, review, release, devices, serve):
+        group.register(commands, parent)

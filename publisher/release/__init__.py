@@ -1,0 +1,1 @@
+"""Signed releases: keys, the TUF repository, and cutting channel releases."""

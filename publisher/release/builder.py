@@ -1,0 +1,214 @@
+"""Cut channel releases from approved content and publish them signed.
+
+Each channel (``county`` and ``town-<id>``) gets a new release only when its
+content changed: the manifest's ``content_digest`` is compared with the last
+release's. Objects are written content-addressed (existing ones are kept),
+images are linked from the document store, and all changed manifests go out
+in one TUF targets version. After publishing, ``notify`` pokes the channel.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from django.db import transaction
+from django.utils import timezone
+
+from content.enums import EntityType
+from content.errors import ContentError
+from content.release import EntryCache, build_release, sha256_hex
+from content.validation import validate_entity
+from publisher.release.keys import KeyStore
+from publisher.release.tuf_repo import TufRepository
+from publisher.store.models import Channel, ChannelRelease, Item
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime
+
+    from content.models import Entity
+    from publisher.config import Config
+    from publisher.home import Home
+
+__all__ = ["ReleaseBuilder", "ReleaseError", "ReleaseOutcome", "channels_of"]
+
+log = logging.getLogger("gongkai.release")
+
+
+class ReleaseError(Exception):
+    """Releases cannot be built (no keys yet, an unknown channel)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseOutcome:
+    """What building one channel did; ``version`` is None when nothing changed."""
+
+    channel: str
+    version: int | None
+    entities: int
+    new_objects: int
+    bytes: int
+
+
+def channels_of(config: Config) -> list[str]:
+    """The channels of a county: ``county`` and one per town."""
+    return ["county", *(f"town-{town.id}" for town in config.towns)]
+
+
+class ReleaseBuilder:
+    """Builds and publishes releases; keep one per process to reuse its caches.
+
+    Args:
+        home: the publisher home.
+        config: the configuration (towns give the channels).
+        notify: called with (channel, version) after a release is published.
+        now: the clock.
+    """
+
+    def __init__(
+        self,
+        *,
+        home: Home,
+        config: Config,
+        notify: Callable[[str, int], None] | None = None,
+        now: Callable[[], datetime] = timezone.now,
+    ) -> None:
+        self.home = home
+        self.config = config
+        self._notify = notify
+        self._now = now
+        self._cache = EntryCache()
+        self._entities: dict[int, Entity] = {}
+
+    def repository(self) -> TufRepository:
+        """The home's TUF repository.
+
+        Raises:
+            ReleaseError: ``gongkai keys init`` has not run.
+        """
+        repo = TufRepository(self.home.repository, KeyStore(self.home.online_keys), now=self._now)
+        if not (repo.metadata / "root.json").exists():
+            raise ReleaseError("no TUF repository yet: run `gongkai keys init` first")
+        return repo
+
+    def build(self, channels: list[str] | None = None) -> list[ReleaseOutcome]:
+        """Release every given channel (all by default) whose content changed.
+
+        Raises:
+            ReleaseError: no repository, or an unknown channel.
+        """
+        repo = self.repository()
+        known = channels_of(self.config)
+        chosen = channels or known
+        unknown = [c for c in chosen if c not in known]
+        if unknown:
+            raise ReleaseError(
+                f"unknown channels: {', '.join(unknown)} (known: {', '.join(known)})"
+            )
+        entities = self._approved()
+        now = self._now()
+        manifests: dict[str, bytes] = {}
+        pending: list[tuple[Channel, int, ReleaseOutcome, str, str]] = []
+        outcomes = []
+        for key in chosen:
+            channel, _ = Channel.objects.get_or_create(key=key)
+            last = channel.releases.order_by("-version").first()
+            plan = build_release(
+                entities,
+                channel=key,
+                version=(last.version + 1) if last else 1,
+                created_at=now,
+                publisher_url=self.config.publisher.public_url,
+                allowed_hosts=self._allowed_hosts(),
+                cache=self._cache,
+            )
+            count = sum(index.count for index in plan.manifest.indexes.values())
+            if last is not None and last.content_digest == plan.manifest.content_digest:
+                outcomes.append(ReleaseOutcome(key, None, count, 0, 0))
+                Channel.objects.filter(pk=channel.pk).update(dirty_since=None)
+                continue
+            new = sum(repo.put_object(sha, raw) for sha, raw in plan.objects.items())
+            new += sum(self._link_file(repo, sha) for sha in plan.files)
+            manifests[f"channels/{key}/manifest.json"] = plan.manifest_bytes
+            outcome = ReleaseOutcome(key, plan.manifest.version, count, new, plan.manifest.bytes)
+            pending.append(
+                (channel, plan.manifest.version, outcome, plan.manifest.content_digest,
+                 sha256_hex(plan.manifest_bytes))
+            )  # fmt: skip
+            outcomes.append(outcome)
+        if manifests:
+            targets_version = repo.publish(manifests)
+            with transaction.atomic():
+                for channel, version, outcome, digest, manifest_sha in pending:
+                    ChannelRelease.objects.create(
+                        channel=channel,
+                        version=version,
+                        content_digest=digest,
+                        manifest_sha256=manifest_sha,
+                        targets_version=targets_version,
+                        entities=outcome.entities,
+                        object_count=len(entities),
+                        new_object_count=outcome.new_objects,
+                        bytes=outcome.bytes,
+                        created_at=now,
+                    )
+                    Channel.objects.filter(pk=channel.pk).update(dirty_since=None)
+            for channel, version, *_ in pending:
+                if self._notify is not None:
+                    self._notify(channel.key, version)
+        return outcomes
+
+    def build_dirty(self) -> list[ReleaseOutcome]:
+        """Release the channels that approved changes marked dirty, if any."""
+        dirty = list(
+            Channel.objects.filter(dirty_since__isnull=False).values_list("key", flat=True)
+        )
+        known = set(channels_of(self.config))
+        chosen = [key for key in dirty if key in known]
+        return self.build(chosen) if chosen else []
+
+    # --- helpers --------------------------------------------------------------------
+
+    def _approved(self) -> list[Entity]:
+        items = Item.objects.filter(state=Item.State.ACTIVE, current__isnull=False).select_related(
+            "current"
+        )
+        entities = []
+        fresh: dict[int, Entity] = {}
+        for item in items:
+            revision = item.current
+            assert revision is not None  # noqa: S101 - filtered above
+            entity = self._entities.get(revision.pk)
+            if entity is None:
+                try:
+                    entity = validate_entity(EntityType(item.entity_type), revision.data)
+                except ContentError as exc:  # stored data that no longer validates stays out
+                    log.warning(
+                        "revision %s of %s left out of releases: %s", revision.pk, item.key, exc
+                    )
+                    continue
+            fresh[revision.pk] = entity
+            entities.append(entity)
+        self._entities = fresh
+        return entities
+
+    def _link_file(self, repo: TufRepository, sha256: str) -> bool:
+        target = repo.object_path(sha256)
+        source = self.home.document_path(sha256)
+        if target.exists() or not source.exists():
+            return False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)  # same filesystem: no copy
+        except OSError:
+            repo.put_object(sha256, source.read_bytes())
+        return True
+
+    def _allowed_hosts(self) -> list[str]:
+        hosts = {urlsplit(source.site).netloc for source in self.config.sources}
+        hosts.add(urlsplit(self.config.publisher.public_url).netloc)
+        return sorted(h for h in hosts if h)

@@ -1,0 +1,131 @@
+"""The publisher service behind `gongkai serve`: one process, the embedded default.
+
+The HTTP face (repository, document mirror, pokes, device API) runs on
+uvicorn; the one scheduler runs syncs on their schedules, releases approved
+changes within seconds and re-signs metadata before it expires.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import TYPE_CHECKING
+
+import uvicorn
+from django.core.asgi import get_asgi_application
+from django.db import close_old_connections
+from django.utils import timezone
+
+from publisher.commands._common import client_factory
+from publisher.jobs import build_scheduler
+from publisher.release.builder import ReleaseBuilder, ReleaseError, channels_of
+from publisher.sync import SyncEngine
+from publisher.web import views
+from publisher.web.pokes import PokeHub
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from publisher.config import Config
+    from publisher.home import Home
+
+__all__ = ["PublisherService"]
+
+log = logging.getLogger("gongkai.serve")
+
+
+class PublisherService:
+    """Wires the scheduler, the release builder, the poke hub and the HTTP server.
+
+    Args:
+        home: the publisher home.
+        config: its configuration.
+        host: the address to listen on.
+        port: the port to listen on.
+        sync: whether to schedule the sources' syncs.
+        sync_now: also sync every source at start.
+    """
+
+    def __init__(
+        self, *, home: Home, config: Config, host: str, port: int, sync: bool, sync_now: bool
+    ) -> None:
+        self.home = home
+        self.hub = PokeHub()
+        self.builder = ReleaseBuilder(home=home, config=config, notify=self.hub.publish)
+        self.engine = SyncEngine(home=home, config=config, client_factory=client_factory(config))
+        views.configure(
+            repository=home.repository,
+            documents=home.documents,
+            hub=self.hub,
+            channels=set(channels_of(config)),
+        )
+        self.scheduler = build_scheduler(
+            config,
+            sync_source=_job(self._sync) if sync else None,
+            first_run=timezone.now() if sync_now else None,
+            release_dirty=_job(self._release_dirty),
+            tuf_refresh=_job(self._refresh),
+        )
+        self.server = uvicorn.Server(
+            uvicorn.Config(
+                get_asgi_application(), host=host, port=port, log_level="warning", lifespan="off"
+            )
+        )
+
+    def run(self, *, duration: float | None = None) -> None:
+        """Serve until Ctrl-C (or for ``duration`` seconds, for tests)."""
+        if duration:
+            stopper = threading.Timer(duration, self.stop)
+            stopper.daemon = True
+            stopper.start()
+        self.scheduler.start()
+        try:
+            self.server.run()
+        finally:
+            self.scheduler.shutdown(wait=False)
+
+    def stop(self) -> None:
+        """Ask the server to stop."""
+        self.server.should_exit = True
+
+    def sync_jobs(self) -> int:
+        """How many sync jobs are scheduled."""
+        return sum(1 for job in self.scheduler.get_jobs() if job.id.startswith("sync:"))
+
+    def _sync(self, source_id: str) -> None:
+        for s in self.engine.run([source_id], trigger="scheduled"):
+            _say(f"sync {s.source}: {s.status} new {s.new} changed {s.changed} "
+                 f"removed {s.removed} failed {s.failed}")  # fmt: skip
+
+    def _release_dirty(self) -> None:
+        for outcome in self.builder.build_dirty():
+            if outcome.version:
+                _say(f"released {outcome.channel} v{outcome.version} "
+                     f"({outcome.new_objects} new objects)")  # fmt: skip
+
+    def _refresh(self) -> None:
+        renewed = self.builder.repository().refresh()
+        if renewed:
+            _say(f"re-signed {', '.join(renewed)}")
+
+
+def _job(body: Callable[..., None]) -> Callable[..., None]:
+    """A job body with fresh database connections and its errors logged, never raised."""
+
+    def run(*args: object) -> None:
+        close_old_connections()
+        try:
+            body(*args)
+        except ReleaseError:
+            pass  # no keys yet: nothing to release or re-sign
+        except Exception:
+            log.exception("scheduled job failed")
+        finally:
+            close_old_connections()
+
+    return run
+
+
+def _say(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)  # noqa: T201 - service log

@@ -1,0 +1,1 @@
+"""The publisher's HTTP face: the TUF repository, document mirror, pokes, device API."""

@@ -1,0 +1,14 @@
+"""URL routes of the publisher's HTTP face."""
+
+from __future__ import annotations
+
+from django.urls import path, re_path
+
+from publisher.web import views
+
+urlpatterns = [
+    re_path(r"^repo/(?P<path>(?:metadata|targets|objects)/[A-Za-z0-9._/-]+)$", views.repository),
+    re_path(r"^docs/(?P<sha256>[0-9a-f]{64})$", views.documents),
+    path("api/channels/<str:channel>/events", views.events),
+    path("api/devices/heartbeat", views.heartbeat),
+]
