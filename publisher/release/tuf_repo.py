@@ -14,12 +14,14 @@ Built on python-tuf's metadata API.
 
 from __future__ import annotations
 
+import copy
 import os
 import tempfile
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from securesystemslib.signer import CryptoSigner, Signer
+from tuf.api.exceptions import UnsignedMetadataError
 from tuf.api.metadata import (
     Metadata,
     MetaFile,
@@ -111,6 +113,7 @@ class TufRepository:
             KeyError_: the root keys do not meet the current threshold.
         """
         current = self._load("root")
+        previous = copy.deepcopy(current.signed)
         root: Root = current.signed
         for keyid in list(root.roles[role].keyids):
             root.revoke_key(keyid, role)
@@ -118,7 +121,7 @@ class TufRepository:
         root.add_key(new.public_key, role)
         root.version += 1
         root.expires = self._expiry("root")
-        self._write_root(current, root_signers)
+        self._write_root(current, root_signers, previous=previous)
         if role == "targets":
             targets = self._load("targets")
             targets.signed.version += 1
@@ -138,6 +141,7 @@ class TufRepository:
         if not 1 <= threshold <= len(new_signers):
             raise ValueError(f"threshold {threshold} needs 1..{len(new_signers)} root keys")
         current = self._load("root")
+        previous = copy.deepcopy(current.signed)
         root: Root = current.signed
         for keyid in list(root.roles[Root.type].keyids):
             root.revoke_key(keyid, Root.type)
@@ -146,7 +150,7 @@ class TufRepository:
         root.roles[Root.type].threshold = threshold
         root.version += 1
         root.expires = self._expiry("root")
-        self._write_root(current, [*old_signers, *new_signers])
+        self._write_root(current, [*old_signers, *new_signers], previous=previous)
         return self.metadata / "root.json"
 
     # --- publishing -----------------------------------------------------------------
@@ -239,14 +243,22 @@ class TufRepository:
         )
         self._write(timestamp, "timestamp", versioned=False)
 
-    def _write_root(self, metadata: Metadata[Root], signers: list[Signer]) -> None:
+    def _write_root(
+        self, metadata: Metadata[Root], signers: list[Signer], *, previous: Root | None = None
+    ) -> None:
+        """Sign and write a root; it must meet the threshold of the new and the old root."""
         metadata.signatures.clear()
         for signer in signers:
             metadata.sign(signer, append=True)
-        try:
-            metadata.signed.verify_delegate(Root.type, metadata.signed_bytes, metadata.signatures)
-        except Exception as exc:  # tuf raises UnsignedMetadataError
-            raise KeyError_(f"the root keys given do not meet the root threshold: {exc}") from exc
+        for authority in (metadata.signed, previous):
+            if authority is None:
+                continue
+            try:
+                authority.verify_delegate(Root.type, metadata.signed_bytes, metadata.signatures)
+            except UnsignedMetadataError as exc:
+                raise KeyError_(
+                    f"the root keys given do not meet the root threshold: {exc}"
+                ) from exc
         data = metadata.to_bytes(_SERIALIZER)
         _write_file(self.metadata / f"{metadata.signed.version}.root.json", data)
         _write_file(self.metadata / "root.json", data)
