@@ -10,10 +10,13 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from securesystemslib.signer import CryptoSigner
 from tuf.api.exceptions import ExpiredMetadataError, UnsignedMetadataError
+from tuf.api.metadata import Metadata
 from tuf.ngclient import Updater
 
 from content import demo
+from content.demo._context import sealed
 from content.release import Manifest
 from content.serialize import to_record
 from publisher.config import Config, PublisherSection, SourceConfig, TownConfig
@@ -62,9 +65,15 @@ def _home(tmp_path) -> tuple[Home, Config]:
 
 
 def _approve(entities, source_key="s"):
-    source = services.source_upsert(key=source_key, name="t", entity_type="notice",
-                                    profile="builtin:dayu/tzgg", site="http://127.0.0.1:8600",
-                                    auto_approve=True, enabled=True)  # fmt: skip
+    source = services.source_upsert(
+        key=source_key,
+        name="t",
+        entity_type="notice",
+        profile="builtin:dayu/tzgg",
+        site="http://127.0.0.1:8600",
+        auto_approve=True,
+        enabled=True,
+    )
     policy = services.Policy(auto_approve=True, max_rewrite_share=1.0, max_removal_share=1.0)
     now = datetime.now(UTC)
     for entity in entities:
@@ -82,9 +91,12 @@ def _client(tmp_path, base, root_json, name="client"):
     (folder / "meta").mkdir(parents=True, exist_ok=True)
     (folder / "targets").mkdir(exist_ok=True)
     return Updater(
-        str(folder / "meta"), f"{base}/metadata/", str(folder / "targets"), f"{base}/targets/",
+        str(folder / "meta"),
+        f"{base}/metadata/",
+        str(folder / "targets"),
+        f"{base}/targets/",
         bootstrap=root_json.read_bytes(),
-    )  # fmt: skip
+    )
 
 
 def _manifest(updater, channel) -> Manifest:
@@ -125,15 +137,14 @@ def test_releases_verify_with_the_tuf_client_and_rebuild_only_on_change(tmp_path
     nanan = _manifest(updater, "town-nanan")
     assert nanan.indexes["notice"].count == 2  # county content plus the town's own
     assert _manifest(updater, "county").indexes["notice"].count == 1
-    assert all(builder.repository().object_path(ref.sha256).exists()
-               for ref in nanan.indexes.values())  # fmt: skip
+    assert all(
+        builder.repository().object_path(ref.sha256).exists() for ref in nanan.indexes.values()
+    )
 
     # Nothing changed: nothing rebuilt.
     assert all(o.version is None for o in builder.build())
     # A town item changed: only that town's channel gets a new release.
     edited = town_notice.model_copy(update={"body_text": town_notice.body_text + "（更正）"})
-    from content.demo._context import sealed
-
     _approve([sealed(edited)])
     assert Channel.objects.get(key="town-nanan").dirty_since is not None
     assert Channel.objects.get(key="county").dirty_since is None
@@ -146,16 +157,22 @@ def test_releases_verify_with_the_tuf_client_and_rebuild_only_on_change(tmp_path
 
 
 @pytest.mark.django_db
-def test_approving_in_review_marks_channels_dirty(tmp_path):
-    home, config = _home(tmp_path)
+def test_approving_in_review_marks_channels_dirty():
     county = demo.generate_county()
     notice = next(n for n in county.notices if n.scope == "county")
-    source = services.source_upsert(key="s", name="t", entity_type="notice",
-                                    profile="builtin:dayu/tzgg", site="http://127.0.0.1:8600",
-                                    auto_approve=False, enabled=True)  # fmt: skip
+    source = services.source_upsert(
+        key="s",
+        name="t",
+        entity_type="notice",
+        profile="builtin:dayu/tzgg",
+        site="http://127.0.0.1:8600",
+        auto_approve=False,
+        enabled=True,
+    )
     policy = services.Policy(auto_approve=False, max_rewrite_share=1.0, max_removal_share=1.0)
-    services.revision_record(source=source, entity=notice, run=None, policy=policy,
-                             now=datetime.now(UTC))  # fmt: skip
+    services.revision_record(
+        source=source, entity=notice, run=None, policy=policy, now=datetime.now(UTC)
+    )
     assert not Channel.objects.filter(dirty_since__isnull=False).exists()
     services.revision_approve(revision=Revision.objects.get(), actor="tester")
     assert Channel.objects.get(key="county").dirty_since is not None
@@ -177,8 +194,13 @@ def test_rotating_an_online_key_is_followed_by_clients(tmp_path, static_server):
     repo.rotate("timestamp", KeyStore.root_signers(home.offline_root))
     assert (home.online_keys / "timestamp.pem").read_bytes() != old
     repo.publish({"channels/county/manifest.json": b'{"v": 2}'})
-    client = Updater(str(tmp_path / "client" / "meta"), f"{base}/metadata/",
-                     str(tmp_path / "client" / "targets"), f"{base}/targets/", bootstrap=None)  # fmt: skip
+    client = Updater(
+        str(tmp_path / "client" / "meta"),
+        f"{base}/metadata/",
+        str(tmp_path / "client" / "targets"),
+        f"{base}/targets/",
+        bootstrap=None,
+    )
     client.refresh()
     info = client.get_targetinfo("channels/county/manifest.json")
     with open(client.download_target(info), "rb") as handle:  # noqa: PTH123
@@ -202,9 +224,6 @@ def test_a_wrong_key_is_rejected_by_clients(tmp_path, static_server):
     repo, root_json = _keys(home)
     repo.publish({"channels/county/manifest.json": b"{}"})
     # An attacker with write access to the files but not the keys re-signs targets.
-    from securesystemslib.signer import CryptoSigner
-    from tuf.api.metadata import Metadata
-
     path = home.repository / "metadata" / "2.targets.json"
     forged = Metadata.from_file(str(path))
     forged.signatures.clear()
@@ -227,8 +246,11 @@ def test_timestamps_are_re_signed_well_before_they_expire(tmp_path, static_serve
     clock[0] += timedelta(days=5)
     assert "snapshot" in repo.refresh()
     # Without re-signing, clients refuse metadata past its expiry.
-    stale = TufRepository(tmp_path / "stale", KeyStore(tmp_path / "stale-keys"),
-                          now=lambda: datetime.now(UTC) - timedelta(days=2))  # fmt: skip
+    stale = TufRepository(
+        tmp_path / "stale",
+        KeyStore(tmp_path / "stale-keys"),
+        now=lambda: datetime.now(UTC) - timedelta(days=2),
+    )
     stale_root = stale.initialize(list(KeyStore.create_root(tmp_path / "stale-root", 1)))
     with pytest.raises(ExpiredMetadataError):
         _client(tmp_path, static_server(tmp_path / "stale"), stale_root, name="stale").refresh()

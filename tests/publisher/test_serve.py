@@ -44,8 +44,12 @@ def _request(url: str, *, data: bytes | None = None, headers: dict | None = None
 def publisher(tmp_path_factory):
     """A served publisher home with keys, a release, a device, and revisions to approve."""
     home = tmp_path_factory.mktemp("serve") / "home"
-    with subprocess.Popen([GONGKAI, "demo-site", "--port", "0", "--quiet"],
-                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) as site:  # fmt: skip
+    with subprocess.Popen(
+        [GONGKAI, "demo-site", "--port", "0", "--quiet"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    ) as site:
         line = site.stdout.readline()
         site_url = re.search(r"http://127\.0\.0\.1:\d+", line).group(0)
         port = _free_port()
@@ -53,10 +57,14 @@ def publisher(tmp_path_factory):
         _run("sync", "--home", str(home), "dayu-gknb")
         _run("keys", "init", "--home", str(home))
         _run("release", "--home", str(home))
-        token = re.search(r"token \(shown once; give it to the kiosk\): (\S+)",
-                          _run("device", "add", "hall-1", "--channel", "county", "--home", str(home))).group(1)  # fmt: skip
-        with subprocess.Popen([GONGKAI, "serve", "--home", str(home), "--port", str(port), "--no-sync"],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as serve:  # fmt: skip
+        enrolled = _run("device", "add", "hall-1", "--channel", "county", "--home", str(home))
+        token = re.search(r"token \(shown once; give it to the kiosk\): (\S+)", enrolled).group(1)
+        with subprocess.Popen(
+            [GONGKAI, "serve", "--home", str(home), "--port", str(port), "--no-sync"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        ) as serve:
             base = f"http://127.0.0.1:{port}"
             deadline = time.monotonic() + 60
             while True:
@@ -79,8 +87,12 @@ def test_repository_files_carry_caching_headers(publisher):
     status, headers, _ = _request(f"{base}/repo/metadata/timestamp.json")
     assert status == 200
     assert headers["Cache-Control"] == "no-cache"
-    assert _request(f"{base}/repo/metadata/timestamp.json",
-                    headers={"If-None-Match": headers["ETag"]})[0] == 304  # fmt: skip
+    assert (
+        _request(
+            f"{base}/repo/metadata/timestamp.json", headers={"If-None-Match": headers["ETag"]}
+        )[0]
+        == 304
+    )
     status, headers, body = _request(f"{base}/repo/metadata/1.root.json")
     assert status == 200
     assert "immutable" in headers["Cache-Control"]
@@ -89,9 +101,13 @@ def test_repository_files_carry_caching_headers(publisher):
 
 @pytest.mark.parametrize(
     "path",
-    ["/repo/objects/../../keys/online/targets.pem", "/repo/metadata/../../gongkai.toml",
-     "/repo/keys/online/targets.pem", "/docs/../gongkai.toml"],
-)  # fmt: skip
+    [
+        "/repo/objects/../../keys/online/targets.pem",
+        "/repo/metadata/../../gongkai.toml",
+        "/repo/keys/online/targets.pem",
+        "/docs/../gongkai.toml",
+    ],
+)
 def test_nothing_outside_the_repository_is_served(publisher, path):
     status, _, body = _request(publisher["base"] + path)
     assert status == 404
