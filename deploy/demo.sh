@@ -1,36 +1,78 @@
 #!/usr/bin/env bash
 # The whole chain on the embedded default, as far as it is built:
-#   demo county website → publisher sync into the store → the scheduler.
-# Run by `make demo`. PORT (default 8600) is the demo site's port; DEMO_HOME
-# (default var/demo) the publisher home. Ctrl-C stops everything.
+#   demo county website → publisher sync into the store → review → signed release
+#   → `gongkai serve` (repository, pokes, scheduler) → a kiosk agent that activates it.
+# Run by `make demo`. PORT (default 8600) is the demo site's port, PUBLISHER_PORT
+# (default 8700) the publisher's; DEMO_HOME (default var/demo) holds the publisher home
+# and DEMO_HOME/kiosk the kiosk's. Ctrl-C stops everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BIN=.venv/bin
 PORT=${PORT:-8600}
+PUBLISHER_PORT=${PUBLISHER_PORT:-8700}
 DEMO_HOME=${DEMO_HOME:-var/demo}
-mkdir -p "$DEMO_HOME"
-LOG="$DEMO_HOME/demo-site.log"
+KIOSK_HOME="$DEMO_HOME/kiosk"
+mkdir -p "$DEMO_HOME" "$KIOSK_HOME"
+PIDS=()
+trap 'kill "${PIDS[@]}" 2>/dev/null || true' EXIT INT TERM
 
-"$BIN/gongkai" demo-site --port "$PORT" --quiet >"$LOG" 2>&1 &
-SITE=$!
-trap 'kill "$SITE" 2>/dev/null || true' EXIT INT TERM
+wait_for() {  # wait_for LOGFILE PATTERN WHAT
+    for _ in $(seq 1 600); do
+        if grep -qE "$2" "$1" 2>/dev/null; then return 0; fi
+        sleep 0.2
+    done
+    cat "$1" >&2
+    echo "demo: $3 did not start" >&2
+    exit 1
+}
 
-URL=""
-for _ in $(seq 1 300); do
-    URL=$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$LOG" | head -n1 || true)
-    [ -n "$URL" ] && break
-    kill -0 "$SITE" 2>/dev/null || { cat "$LOG" >&2; echo "demo: the demo site did not start" >&2; exit 1; }
-    sleep 0.2
-done
-[ -n "$URL" ] || { echo "demo: the demo site printed no address" >&2; exit 1; }
+"$BIN/gongkai" demo-site --port "$PORT" --quiet >"$DEMO_HOME/demo-site.log" 2>&1 &
+PIDS+=($!)
+wait_for "$DEMO_HOME/demo-site.log" 'http://127\.0\.0\.1:[0-9]+' "the demo site"
+URL=$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$DEMO_HOME/demo-site.log" | head -n1)
 echo "demo county site: $URL/"
 
 if [ ! -f "$DEMO_HOME/gongkai.toml" ]; then
     "$BIN/gongkai" init --home "$DEMO_HOME" --demo "$URL"
+    sed -i "s|^public_url = .*|public_url = \"http://127.0.0.1:$PUBLISHER_PORT\"|" "$DEMO_HOME/gongkai.toml"
 fi
 echo "syncing the demo county into $DEMO_HOME (the first run fetches about 8,600 pages and files)…"
 "$BIN/gongkai" sync --home "$DEMO_HOME" || echo "demo: some items failed; see above"
-"$BIN/gongkai" status --home "$DEMO_HOME"
-echo "review with: $BIN/gongkai review list --home $DEMO_HOME"
-"$BIN/gongkai" serve --home "$DEMO_HOME"
+# In the demo a reviewer approves everything at once; a county reviews item by item.
+"$BIN/gongkai" review approve --all --home "$DEMO_HOME" --as 演示审核员 || true
+if [ ! -f "$DEMO_HOME/repository/metadata/root.json" ]; then
+    "$BIN/gongkai" keys init --home "$DEMO_HOME"
+fi
+"$BIN/gongkai" release --home "$DEMO_HOME"
+if [ ! -f "$KIOSK_HOME/token" ]; then
+    "$BIN/gongkai" device add demo-kiosk --channel town-nanan --home "$DEMO_HOME" \
+        | sed -n 's/^token (shown once; give it to the kiosk): //p' > "$KIOSK_HOME/token"
+fi
+cp "$DEMO_HOME/provision/root.json" "$KIOSK_HOME/root.json"
+
+"$BIN/gongkai" serve --home "$DEMO_HOME" --port "$PUBLISHER_PORT" >"$DEMO_HOME/serve.log" 2>&1 &
+PIDS+=($!)
+wait_for "$DEMO_HOME/serve.log" 'serving' "the publisher"
+PUBLISHER="http://127.0.0.1:$PUBLISHER_PORT"
+echo "publisher: $PUBLISHER/ (log: $DEMO_HOME/serve.log)"
+"$BIN/python" - "$PUBLISHER/repo/metadata/timestamp.json" <<'PY'
+import sys, time, urllib.request
+for _ in range(100):
+    try:
+        urllib.request.urlopen(sys.argv[1], timeout=5).read()
+        break
+    except OSError:
+        time.sleep(0.2)
+PY
+
+TOKEN=$(cat "$KIOSK_HOME/token")
+"$BIN/gongkai" kiosk-agent --publisher "$PUBLISHER" --home "$KIOSK_HOME" \
+    --channel town-nanan --token "$TOKEN" --once
+echo "kiosk: active release in $KIOSK_HOME/active"
+"$BIN/gongkai" device list --home "$DEMO_HOME"
+"$BIN/gongkai" kiosk-agent --publisher "$PUBLISHER" --home "$KIOSK_HOME" \
+    --channel town-nanan --token "$TOKEN" >"$KIOSK_HOME/agent.log" 2>&1 &
+PIDS+=($!)
+echo "the kiosk agent keeps it current (log: $KIOSK_HOME/agent.log); Ctrl-C stops the demo"
+wait "${PIDS[1]}"

@@ -44,6 +44,8 @@ def device_enrol(*, name: str, channel: str) -> str:
         DeviceError: a device of that name exists.
     """
     token = secrets.token_urlsafe(32)
+    while not token[0].isalnum():  # "-…" would read as an option on a command line
+        token = secrets.token_urlsafe(32)
     row, _ = Channel.objects.get_or_create(key=channel)
     try:
         with transaction.atomic():

@@ -1,0 +1,30 @@
+"""Small pure rules about release records that the updater and the activation share."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+__all__ = ["SHA256", "file_sizes", "release_name"]
+
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def release_name(version: int, manifest_sha256: str) -> str:
+    """The folder name of a release: ``<version>-<first 12 hex of the manifest hash>``."""
+    return f"{version}-{manifest_sha256[:12]}"
+
+
+def file_sizes(record: Any) -> dict[str, int]:
+    """``sha256 -> size_bytes`` of every file (photo, flowchart) an entity record describes."""
+    found: dict[str, int] = {}
+    if isinstance(record, dict):
+        sha, size = record.get("sha256"), record.get("size_bytes")
+        if isinstance(sha, str) and isinstance(size, int) and size >= 0:
+            found[sha] = size
+        for value in record.values():
+            found.update(file_sizes(value))
+    elif isinstance(record, list):
+        for value in record:
+            found.update(file_sizes(value))
+    return found

@@ -1,0 +1,123 @@
+"""Kiosk subcommands of ``gongkai`` (registered through the ``gongkai.commands`` entry point).
+
+``gongkai kiosk-agent --publisher URL --home DIR --token T [--channel C] [--once]``
+runs the update agent (``kiosk.agent``). Provision ``DIR/root.json`` first with
+the publisher's ``HOME/provision/root.json`` (``gongkai device add`` prints its
+path): it is the trust anchor of the first refresh.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+from datetime import timedelta
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from content.cli import EXIT_FAILURE, EXIT_OK, UsageError
+
+if TYPE_CHECKING:
+    import argparse
+    from types import FrameType
+
+__all__ = ["register"]
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``kiosk-agent`` to ``gongkai``."""
+    agent = commands.add_parser(
+        "kiosk-agent",
+        help="the kiosk's update agent: verify signed releases and activate them atomically",
+        description="Refresh this kiosk's channel from the publisher's signed (TUF) "
+        "repository, download only missing objects, verify every hash, stage a complete "
+        "release and switch DIR/active to it atomically. Provision DIR/root.json with the "
+        "publisher's root.json first. Without --once it runs forever: it polls "
+        "timestamp.json, refreshes at once when poked, backs off while offline and sends "
+        "heartbeats.",
+        epilog="Exit codes with --once: 0 activated or already current, 1 failed "
+        "(the reason on stderr; the active release is unchanged), 2 bad usage.",
+    )
+    agent.add_argument("--publisher", required=True, metavar="URL", help="publisher base URL")
+    agent.add_argument("--home", required=True, type=Path, metavar="DIR", help="kiosk home")
+    token = agent.add_mutually_exclusive_group(required=True)
+    token.add_argument("--token", help="the device token (from `gongkai device add`)")
+    token.add_argument(
+        "--token-file", type=Path, metavar="FILE", help="read the token from FILE instead"
+    )
+    agent.add_argument("--channel", default=None, help="county (default) or town-<id>")
+    agent.add_argument("--once", action="store_true", help="refresh once and exit")
+    agent.add_argument(
+        "--poll", type=float, default=60.0, metavar="SECONDS", help="poll interval (default 60)"
+    )
+    agent.add_argument(
+        "--stale-after",
+        type=float,
+        default=24.0,
+        metavar="HOURS",
+        help="show content as stale after this long without a successful refresh (default 24)",
+    )
+    agent.add_argument("-v", "--verbose", action="store_true", help="log more")
+    agent.set_defaults(handler=_kiosk_agent)
+
+
+def _kiosk_agent(args: argparse.Namespace) -> int:
+    from kiosk.agent import DEFAULT_CHANNEL, Agent, AgentConfig, RefreshResult  # noqa: PLC0415
+
+    token = args.token
+    if args.token_file is not None:
+        try:
+            token = args.token_file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise UsageError(f"--token-file: {exc}") from exc
+    try:
+        config = AgentConfig(
+            publisher=args.publisher,
+            home=args.home.resolve(),
+            channel=args.channel or DEFAULT_CHANNEL,
+            token=token,
+            poll_interval=args.poll,
+            stale_after=timedelta(hours=args.stale_after),
+            app_version=_app_version(),
+        )
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    level = logging.INFO if args.verbose or not args.once else logging.WARNING
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(message)s")
+    agent = Agent(config)
+    if args.once:
+        report = agent.run_once()
+        if not report.ok:
+            shown = f"v{report.version} ({report.release})" if report.release else "none"
+            kind = report.error.kind if report.error else "unknown"
+            print(
+                f"kiosk-agent: refresh failed ({kind}): {report.error}; "
+                f"active release unchanged: {shown}",
+                file=sys.stderr,
+            )
+            return EXIT_FAILURE
+        if report.result is RefreshResult.ACTIVATED:
+            print(
+                f"activated v{report.version} ({report.release}): "
+                f"{report.downloaded_objects} objects, {report.downloaded_bytes} bytes "
+                f"downloaded in {report.seconds:.2f} s"
+            )
+        else:
+            print(f"already current: v{report.version} ({report.release})")
+        return EXIT_OK
+
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        agent.stop()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    agent.run_forever()
+    return EXIT_OK
+
+
+def _app_version() -> str:
+    try:
+        return metadata.version("gongkai")
+    except metadata.PackageNotFoundError:
+        return "unknown"
