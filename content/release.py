@@ -176,8 +176,13 @@ def build_release(
     publisher_url: str,
     allowed_hosts: Iterable[str] = (),
     cache: EntryCache | None = None,
+    available: Callable[[str], bool] | None = None,
 ) -> ReleasePlan:
-    """Cut the release of ``channel`` from approved entities (any scope; filtered here)."""
+    """Cut the release of ``channel`` from approved entities (any scope; filtered here).
+
+    ``available`` says whether an image (by SHA-256) can be shipped; entries
+    list only those, so a kiosk never waits for a file the publisher lacks.
+    """
     cache = cache or EntryCache()
     scopes = channel_scopes(channel)
     chosen = [e for e in entities if e.scope in scopes]
@@ -188,6 +193,8 @@ def build_release(
     digest = hashlib.sha256()
     for entity in sorted(chosen, key=lambda e: e.id):
         ref, raw, entry = cache.get(entity)
+        if available is not None and entry["files"]:
+            entry = {**entry, "files": [sha for sha in entry["files"] if available(sha)]}
         objects[ref.sha256] = raw
         digest.update(f"{entity.id}\x1f{ref.sha256}\n".encode())
         files.update(entry["files"])
@@ -250,7 +257,8 @@ def _index(
 
     def build(prefix: str, members: list[dict[str, Any]]) -> ObjectRef:
         if len(prefix) == depth:
-            key = ("leaf", entity_type.value, prefix, *(e["object"] for e in members))
+            key = ("leaf", entity_type.value, prefix,
+                   *(e["object"] + ",".join(e["files"]) for e in members))  # fmt: skip
             ref, raw = cache.node(key, lambda: _leaf(entity_type, prefix, members))
         else:
             groups: dict[str, list[dict[str, Any]]] = {}

@@ -75,6 +75,11 @@ class PublisherService:
 
     def run(self, *, duration: float | None = None) -> None:
         """Serve until Ctrl-C (or for ``duration`` seconds, for tests)."""
+        # 404s on N+1.root.json are how TUF clients learn there is no newer root.
+        logging.getLogger("django.request").setLevel(logging.ERROR)
+        # Build once at start: anything pending goes out, and the release cache is
+        # warm, so the first approval is released in milliseconds, not seconds.
+        self.scheduler.add_job(_job(self._warm), id="release:warm", executor="release")
         if duration:
             stopper = threading.Timer(duration, self.stop)
             stopper.daemon = True
@@ -103,6 +108,11 @@ class PublisherService:
             if outcome.version:
                 _say(f"released {outcome.channel} v{outcome.version} "
                      f"({outcome.new_objects} new objects)")  # fmt: skip
+
+    def _warm(self) -> None:
+        for outcome in self.builder.build():
+            if outcome.version:
+                _say(f"released {outcome.channel} v{outcome.version}")
 
     def _refresh(self) -> None:
         renewed = self.builder.repository().refresh()

@@ -125,6 +125,7 @@ class ReleaseBuilder:
                 publisher_url=self.config.publisher.public_url,
                 allowed_hosts=self._allowed_hosts(),
                 cache=self._cache,
+                available=self._has_file,
             )
             count = sum(index.count for index in plan.manifest.indexes.values())
             if last is not None and last.content_digest == plan.manifest.content_digest:
@@ -195,6 +196,9 @@ class ReleaseBuilder:
             entities.append(entity)
         self._entities = fresh
         return entities
+
+    def _has_file(self, sha256: str) -> bool:
+        return self.home.document_path(sha256).exists()
 
     def _link_file(self, repo: TufRepository, sha256: str) -> bool:
         target = repo.object_path(sha256)

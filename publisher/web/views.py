@@ -7,6 +7,7 @@ CDN in front needs no trust. Mutating endpoints need a device's bearer token.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import mimetypes
 from pathlib import Path
@@ -34,6 +35,7 @@ __all__ = ["configure", "documents", "events", "heartbeat", "repository"]
 IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "no-cache"
 MAX_HEARTBEAT = 16 * 1024
+SMALL_FILE = 4 * 1024 * 1024
 
 
 class _State:
@@ -115,6 +117,10 @@ async def _file(
     kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
     if target.suffix == ".json":
         kind = "application/json"
+    if stat.st_size <= SMALL_FILE:
+        # Release objects are small: read them whole, off the event loop.
+        body = await asyncio.to_thread(target.read_bytes)
+        return HttpResponse(body, content_type=kind, headers=headers)
     response = FileResponse(target.open("rb"), content_type=kind)
     for name, value in headers.items():
         response[name] = value
