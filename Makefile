@@ -6,7 +6,7 @@ BIN     := $(VENV)/bin
 PORT    ?= 8600
 PYTEST_ARGS ?=
 
-.PHONY: demo test bootstrap lint typecheck pytest lock clean help bench-sync
+.PHONY: demo test bootstrap lint typecheck pytest lock clean help bench-sync bench-release
 
 help:
 	@echo "make demo   run the chain: demo county site, sync into the store, scheduler"
@@ -34,6 +34,10 @@ pytest:
 
 bench-sync: bootstrap
 	$(BIN)/python bench/bench_sync.py
+
+AGENTS ?= 200
+bench-release: bootstrap
+	$(BIN)/python bench/bench_release.py --agents $(AGENTS)
 
 # Needs uv (pip install uv); hashes make installs reproducible and tamper-evident.
 lock:

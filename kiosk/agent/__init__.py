@@ -7,10 +7,19 @@ Entry points:
 * ``ReleaseUpdater`` / ``refresh`` (``kiosk.agent.updater``): ngclient refresh
   and verified object download into the ``ObjectStore``;
 * ``Activator`` / ``activate`` (``kiosk.agent.activate``): stage, fsync, switch
-  ``active`` atomically, collect garbage; ``verify_release`` checks a release;
+  ``active`` atomically, collect garbage when due; ``verify_release`` checks a
+  release deeply;
+* ``ReleaseReader`` (``kiosk.agent.reader``): what the kiosk app reads: the
+  active release's manifest, entries, entity objects and images, through the
+  shared store;
 * ``AgentState`` (``kiosk.agent.state``): what the UI shows (内容更新于 …, stale);
 * ``AgentHome`` (``kiosk.agent.home``): the folder layout; the UI reads only
-  ``active/``.
+  ``active/`` (its manifest, and objects through the store).
+
+An update costs O(changed objects): the store keeps a closure invariant (an
+object is stored only after everything it refers to), so the updater never
+descends into what it holds, and a release folder is a manifest and a link to
+the store (``kiosk.agent.store``, ``kiosk.agent.activate``).
 
 Errors form one tree rooted at ``AgentError`` (``kiosk.agent.errors``).
 """
@@ -18,6 +27,7 @@ Errors form one tree rooted at ``AgentError`` (``kiosk.agent.errors``).
 from kiosk.agent.activate import (
     Activation,
     Activator,
+    GarbageReport,
     Release,
     activate,
     active_release,
@@ -30,6 +40,7 @@ from kiosk.agent.errors import (
     ExpiredMetadataError,
     FetchError,
     LockedError,
+    NoReleaseError,
     ProvisioningError,
     RollbackError,
     StorageError,
@@ -38,6 +49,7 @@ from kiosk.agent.errors import (
 from kiosk.agent.fs import FileSystem
 from kiosk.agent.heartbeat import HeartbeatResult
 from kiosk.agent.home import AgentHome
+from kiosk.agent.reader import ReleaseReader
 from kiosk.agent.runner import Agent, RefreshReport
 from kiosk.agent.state import (
     DEFAULT_STALE_AFTER,
@@ -46,7 +58,7 @@ from kiosk.agent.state import (
     state_load,
     state_save,
 )
-from kiosk.agent.store import ObjectStore
+from kiosk.agent.store import ObjectStore, StoreStats
 from kiosk.agent.updater import FetchedRelease, ReleaseUpdater, refresh
 
 __all__ = [
@@ -64,16 +76,20 @@ __all__ = [
     "FetchError",
     "FetchedRelease",
     "FileSystem",
+    "GarbageReport",
     "HeartbeatResult",
     "LockedError",
+    "NoReleaseError",
     "ObjectStore",
     "ProvisioningError",
     "RefreshReport",
     "RefreshResult",
     "Release",
+    "ReleaseReader",
     "ReleaseUpdater",
     "RollbackError",
     "StorageError",
+    "StoreStats",
     "VerificationError",
     "activate",
     "active_release",

@@ -40,6 +40,7 @@ class AgentConfig:
         parallel: objects downloaded at once.
         max_file_bytes: the largest image accepted when its size is not given.
         app_version: reported in heartbeats.
+        pokes: listen for the publisher's server-sent pokes (off: poll only).
 
     Raises:
         ValueError: a value is out of range (checked at construction).
@@ -60,6 +61,7 @@ class AgentConfig:
     parallel: int = 4
     max_file_bytes: int = 64 * 1024 * 1024
     app_version: str = "unknown"
+    pokes: bool = True
 
     def __post_init__(self) -> None:
         if not self.publisher.startswith(("http://", "https://")):

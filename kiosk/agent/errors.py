@@ -5,6 +5,7 @@ Hierarchy::
     AgentError                  root: a refresh or activation did not happen
     ├── ProvisioningError       the home has no usable root.json (or bad options)
     ├── LockedError             another agent process is working on this home
+    ├── NoReleaseError          the home has no active release yet (ReleaseReader)
     ├── FetchError              the publisher could not be reached, or answered an error
     ├── VerificationError       signed metadata or an object failed verification
     │   ├── ExpiredMetadataError    metadata past its expiry (a freeze attack, or a
@@ -31,6 +32,7 @@ __all__ = [
     "ExpiredMetadataError",
     "FetchError",
     "LockedError",
+    "NoReleaseError",
     "ProvisioningError",
     "RollbackError",
     "StorageError",
@@ -54,6 +56,12 @@ class LockedError(AgentError):
     """Another agent process holds this home's lock."""
 
     kind = "locked"
+
+
+class NoReleaseError(AgentError):
+    """No release has been activated in this home yet (or ``active`` is unreadable)."""
+
+    kind = "no-release"
 
 
 class FetchError(AgentError):

@@ -1,8 +1,8 @@
 """The file system calls the agent makes, behind one narrow, injectable class.
 
 Everything the store and the activation write goes through a ``FileSystem``:
-creating a file (written and fsynced), hard-linking, renaming, making folders
-and links, fsyncing folders. The default implementation is the real disk;
+creating a file (written and fsynced), renaming, making folders and links,
+fsyncing folders, removing. The default implementation is the real disk;
 tests pass a subclass that fails with ``ENOSPC`` (or kills the process) at a
 chosen call, which is how "a full disk while staging fails cleanly" and
 "a crash at any point leaves ``active`` complete" are tested without filling
@@ -34,9 +34,10 @@ __all__ = ["FileSystem"]
 class FileSystem:
     """The real file system; subclass and override a primitive to inject faults.
 
-    Every primitive that allocates space or changes a name goes through
-    ``_before(operation, path)`` first, so a fault-injecting subclass can
-    override that one hook instead of each method.
+    Every primitive that allocates space or changes a name (removals
+    included) goes through ``_before(operation, path)`` first, so a
+    fault-injecting subclass can override that one hook instead of each
+    method. (A removal ignores an error from the hook: removal never fails.)
     """
 
     def write_new(self, path: Path, data: bytes) -> None:
@@ -55,23 +56,6 @@ class FileSystem:
             os.fsync(fd)
         finally:
             os.close(fd)
-
-    def link(self, source: Path, target: Path) -> None:
-        """Hard-link ``source`` as ``target``.
-
-        Raises:
-            OSError: linking is not possible (another file system, …) or failed.
-        """
-        self._before("link", target)
-        os.link(source, target)
-
-    def copy(self, source: Path, target: Path) -> None:
-        """Copy ``source`` to a new file ``target`` (fsynced).
-
-        Raises:
-            OSError: reading or writing failed.
-        """
-        self.write_new(target, source.read_bytes())
 
     def mkdir(self, path: Path) -> None:
         """Make a folder and any missing parents (an existing one is fine).
@@ -115,11 +99,15 @@ class FileSystem:
 
     def remove(self, path: Path) -> None:
         """Remove a file or link if it exists (cleanup: never raises)."""
+        with contextlib.suppress(OSError):  # the hook may kill, never fail, a removal
+            self._before("remove", path)
         with contextlib.suppress(FileNotFoundError, IsADirectoryError, PermissionError):
             path.unlink()
 
     def remove_tree(self, path: Path) -> None:
         """Remove a folder and everything in it, if it exists (cleanup: never raises)."""
+        with contextlib.suppress(OSError):
+            self._before("remove_tree", path)
         shutil.rmtree(path, ignore_errors=True)
 
     def write_atomic(self, path: Path, data: bytes, *, sync_dir: bool = True) -> None:
@@ -129,7 +117,7 @@ class FileSystem:
             path: the file to write.
             data: its new content.
             sync_dir: fsync the folder too, so the new name survives a power
-                cut (the object store skips it: a lost object is fetched again).
+                cut (skipped where losing the new name is harmless).
 
         Raises:
             OSError: any step failed; the temporary file is removed and

@@ -5,16 +5,24 @@ Layout::
     HOME/root.json             the provisioned trust anchor (copy the publisher's
                                HOME/provision/root.json here when installing)
     HOME/metadata/             ngclient's trusted metadata (root history, timestamp …)
-    HOME/objects/<ab>/<sha256> the content-addressed store (kiosk.agent.store)
-    HOME/releases/<v>-<sha12>/ complete releases: manifest.json + objects/<ab>/<sha256>
-    HOME/active  -> releases/… the release the kiosk shows (the UI reads only this)
+    HOME/objects/<ab>/<sha256> the content-addressed store, shared by all releases
+                               (kiosk.agent.store; closure invariant: an object is
+                               there only with everything it refers to)
+    HOME/objects/.incoming/    objects being written (emptied at every refresh)
+    HOME/releases/<v>-<sha12>/ a release: manifest.json, release.json, and
+                               objects -> ../../objects (a link to the store)
+    HOME/active  -> releases/… the release the kiosk shows (the UI reads only this:
+                               active/manifest.json, objects through the store)
     HOME/previous -> releases/… the release before it, kept for rollback
     HOME/state.json            last refresh, applied version, last error (kiosk.agent.state)
+    HOME/gc.json               garbage collection: last run, releases dropped since,
+                               and a marker while one runs (kiosk.agent.activate)
     HOME/agent.lock            held while a refresh runs (one agent per home)
     HOME/tmp/                  downloads in progress (emptied at every refresh)
 
 ``active`` and ``previous`` are relative symbolic links, switched by renaming a
-new link over the old one, so the home can be moved or mounted elsewhere.
+new link over the old one, so the home can be moved or mounted elsewhere; so
+is each release's ``objects`` link.
 """
 
 from __future__ import annotations
@@ -72,6 +80,11 @@ class AgentHome:
     def state(self) -> Path:
         """The state file."""
         return self.root / "state.json"
+
+    @property
+    def gc(self) -> Path:
+        """The garbage collector's schedule and crash marker."""
+        return self.root / "gc.json"
 
     @property
     def tmp(self) -> Path:

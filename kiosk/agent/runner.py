@@ -1,9 +1,11 @@
 """The agent: refresh, activate, record, report; once or forever.
 
 ``Agent.refresh`` is one attempt: take the home's lock, clear what an
-interrupted run left, refresh through ngclient, fetch missing objects,
-activate, and write the state file. It never raises for an expected failure
-(the result says ``FAILED`` and the state keeps the error), and it never
+interrupted run left (and finish an interrupted garbage collection), refresh
+through ngclient, fetch missing objects, activate, and write the state file;
+when nothing was new, collect garbage if it is due (``Activator.maintain``).
+It never raises for an expected failure (the result says ``FAILED`` and the
+state keeps the error), and it never
 touches ``active`` on a failure. ``Agent.run_forever`` repeats it::
 
     poll timestamp.json every poll_interval (± poll_jitter)   ─┐
@@ -32,7 +34,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from kiosk.agent._http import HttpClient
-from kiosk.agent.activate import Activator, active_release
+from kiosk.agent.activate import Activator, active_release, linked_release
 from kiosk.agent.errors import AgentError, LockedError, ProvisioningError, StorageError
 from kiosk.agent.fs import FileSystem
 from kiosk.agent.heartbeat import HeartbeatResult, heartbeat_payload, heartbeat_send
@@ -113,8 +115,8 @@ class Agent:
         )
         self.store = ObjectStore(self.home.objects, fs=self.fs)
         self.updater = ReleaseUpdater(config, store=self.store, http=self.http)
-        self.activator = Activator(self.home, store=self.store, fs=self.fs)
         self._clock = clock or (lambda: datetime.now(UTC))
+        self.activator = Activator(self.home, store=self.store, fs=self.fs, clock=self._clock)
         self._rng = rng or random.Random()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -171,7 +173,8 @@ class Agent:
         active = active_release(self.home)
         self._applied = active.version if active else None
         listener = PokeListener(self.http, self.config.events_url, self.poke, rng=self._rng)
-        listener.start()
+        if self.config.pokes:
+            listener.start()
         failures = 0
         next_refresh = time.monotonic()
         next_heartbeat = next_refresh + self.config.heartbeat_interval
@@ -214,6 +217,7 @@ class Agent:
 
     def _refresh(self, now: datetime, started: float) -> RefreshReport:
         self.activator.recover()
+        self.activator.maintain(idle=False)  # an interrupted collection first; a short disk
         current = active_release(self.home)
         fetched = self.updater.refresh(current=current)
         state = state_load(self.home.state).replace(stale_after=self._stale_after)
@@ -244,6 +248,8 @@ class Agent:
             self._save(state)
         except StorageError as exc:  # the release is live; only the record of it is late
             log.warning("state file not updated: %s", exc)
+        if result is RefreshResult.CURRENT:
+            self._maintain()
         return RefreshReport(
             result,
             version=release.version,
@@ -252,6 +258,34 @@ class Agent:
             downloaded_bytes=fetched.downloaded_bytes,
             seconds=time.monotonic() - started,
         )
+
+    def _maintain(self) -> None:
+        """Collect garbage if due (an idle moment); fetch again what a scrub found damaged."""
+        try:
+            report = self.activator.maintain(idle=True)
+        except AgentError as exc:  # the next refresh finishes it before anything else
+            log.warning("garbage collection failed: %s", exc)
+            return
+        if report is None:
+            return
+        log.info(
+            "garbage collected%s: %d objects removed, %d kept",
+            " and verified" if report.deep else "", report.removed_objects, report.reachable,
+        )  # fmt: skip
+        if report.damaged:  # removed with what is above them: fetch them again now
+            for link in (self.home.active, self.home.previous):
+                release = linked_release(link)
+                if release is None:
+                    continue
+                try:
+                    fetched = self.updater.repair(release)
+                except AgentError as exc:
+                    log.warning("could not repair %s: %s", release.name, exc)
+                    continue
+                log.info(
+                    "repaired %s: %d objects fetched again", release.name,
+                    fetched.downloaded_objects,
+                )  # fmt: skip
 
     def _failed(self, now: datetime, started: float, error: AgentError) -> RefreshReport:
         active = active_release(self.home)

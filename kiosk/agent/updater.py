@@ -1,4 +1,4 @@
-"""Refresh a channel: trusted metadata through ngclient, then every object, verified.
+"""Refresh a channel: trusted metadata through ngclient, then the missing objects, verified.
 
 The only TUF target of a channel is its manifest (``channels/<c>/manifest.json``);
 ngclient verifies it (signatures, expiry, versions, length and hash). Every
@@ -8,10 +8,27 @@ index node or entity gives, before it is stored::
     ngclient ──► manifest (TUF target) ──► index nodes ──► leaves ──► entity objects
                                        └─► loop object              └─► images (files)
 
-Objects already in the store are reused, never downloaded again; so an update
-where one item changed costs the changed entity, its leaf, the nodes above it
-and the manifest. Nothing here touches ``active``: ``kiosk.agent.activate``
-does that with what ``refresh`` returns.
+Cost is proportional to what changed. The store keeps the **closure
+invariant** (``kiosk.agent.store``): an object is stored only after everything
+it refers to is. So the walk stops at any object the store already holds (its
+whole subtree is there and was verified when stored), and an update where one
+item changed reads, downloads and writes the changed entity, its leaf, the
+nodes above it and the manifest, never the rest of the index.
+
+Order of one refresh:
+
+1. download, top-down, the index nodes and leaves the store lacks (a node's
+   bytes name its children); keep them in memory, uncommitted;
+2. download the missing entity objects and the images they show; store each
+   image, then its entity (parallel, ``config.parallel`` at a time), and the
+   loop object;
+3. commit the index objects bottom-up (leaves, then their parents …), fsyncing
+   the store's folders between levels; the manifest goes last.
+
+A kill at any point leaves children without their parents, never the reverse;
+the next refresh finds the missing parents and completes them. A release is
+complete exactly when its manifest is in the store. Nothing here touches
+``active``: ``kiosk.agent.activate`` does that with what ``refresh`` returns.
 
 Usage::
 
@@ -29,15 +46,15 @@ import json
 import logging
 import secrets
 import threading
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pydantic
 from tuf.api import exceptions as tuf_exceptions
 from tuf.ngclient import Updater, UpdaterConfig
 
-from content.release import Manifest, ObjectRef, walk
+from content.release import Manifest, ObjectRef
 from kiosk.agent._http import HttpClient, TufFetcher
 from kiosk.agent._records import file_sizes, release_name
 from kiosk.agent.errors import (
@@ -53,7 +70,7 @@ from kiosk.agent.home import AgentHome
 from kiosk.agent.store import ObjectStore
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator, Sequence
 
     from kiosk.agent.activate import Release
     from kiosk.agent.config import AgentConfig
@@ -62,26 +79,27 @@ __all__ = ["FetchedRelease", "ReleaseUpdater", "refresh"]
 
 log = logging.getLogger("gongkai.kiosk.agent")
 
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+
 
 @dataclass(frozen=True, slots=True)
 class FetchedRelease:
-    """A verified release whose objects are all in the store.
+    """A verified release that is complete in the store (its manifest included).
 
     Attributes:
         manifest: the parsed manifest.
         manifest_bytes: its bytes, exactly as signed.
         manifest_sha256: their SHA-256 (the TUF target hash).
-        objects: every object the release needs (index nodes, leaves, the loop
-            object, entity objects, images); empty when ``current``.
-        current: the release is the one already active; nothing was fetched.
-        downloaded_objects: objects downloaded by this refresh.
+        current: the release is the one already active (nothing to activate;
+            objects missing from the store, if any, were fetched again).
+        downloaded_objects: objects downloaded by this refresh (manifest included).
         downloaded_bytes: bytes of those objects (metadata not counted).
     """
 
     manifest: Manifest
     manifest_bytes: bytes
     manifest_sha256: str
-    objects: frozenset[str]
     current: bool = False
     downloaded_objects: int = 0
     downloaded_bytes: int = 0
@@ -109,14 +127,16 @@ class ReleaseUpdater:
         self._fetcher = TufFetcher(http)
 
     def refresh(self, *, current: Release | None = None) -> FetchedRelease:
-        """Verify the channel's newest release and fetch every object it needs.
+        """Verify the channel's newest release and fetch every object the store lacks.
 
         Args:
             current: the active release, if any (an identical target means
-                "already current"; an older one is a rollback).
+                "already current"; an older one is a rollback). When it is
+                current but no longer complete in the store (garbage collection
+                found a damaged object), the missing objects are fetched again.
 
         Returns:
-            The release, verified, with all its objects in the store.
+            The release, verified, complete in the store.
 
         Raises:
             ProvisioningError: no usable trusted root.
@@ -125,6 +145,8 @@ class ReleaseUpdater:
                 (``ExpiredMetadataError`` and ``RollbackError`` included).
             StorageError: the local disk failed.
         """
+        repairing = False
+        downloaded = 0
         with _translated():
             updater = self._updater()
             updater.refresh()
@@ -138,38 +160,75 @@ class ReleaseUpdater:
             if sha256 is None:
                 raise VerificationError("the manifest target has no SHA-256 hash")
             if current is not None and current.manifest_sha256 == sha256:
-                return FetchedRelease(
-                    manifest=current.manifest,
-                    manifest_bytes=current.manifest_bytes,
-                    manifest_sha256=sha256,
-                    objects=frozenset(),
-                    current=True,
-                )
-            if self.store.has(sha256):
-                data = self.store.get(sha256)
-                info.verify_length_and_hashes(data)
-                downloaded = 0
+                if self.store.complete(current.manifest, sha256):
+                    return FetchedRelease(
+                        manifest=current.manifest,
+                        manifest_bytes=current.manifest_bytes,
+                        manifest_sha256=sha256,
+                        current=True,
+                    )
+                log.warning("the active release is incomplete in the store; repairing it")
+                data, repairing = current.manifest_bytes, True
             else:
-                data = self._download_target(updater, info)
-                downloaded = len(data)
+                stored = self._stored_manifest(info, sha256)
+                if stored is None:
+                    stored = self._download_target(updater, info)
+                    downloaded = len(stored)
+                data = stored
         manifest = _parse_manifest(data, channel=self.config.channel)
         if current is not None and manifest.version < current.manifest.version:
             raise RollbackError(
                 f"release v{manifest.version} is older than the active v{current.manifest.version}"
             )
-        if downloaded:
-            self.store.put(data, sha256=sha256)
+        return self._complete(manifest, data, sha256, current=repairing, downloaded=downloaded)
+
+    def repair(self, release: Release) -> FetchedRelease:
+        """Fetch again what a release on the kiosk lacks in the store.
+
+        Garbage collection removes a damaged object with everything above it,
+        up to the manifests of ``active`` and ``previous``; this puts them back.
+        The manifest is the release folder's (verified when it was activated).
+
+        Raises:
+            FetchError, VerificationError, StorageError: see ``refresh``.
+        """
+        return self._complete(
+            release.manifest, release.manifest_bytes, release.manifest_sha256, current=True
+        )
+
+    def _complete(
+        self, manifest: Manifest, data: bytes, sha256: str, *, current: bool, downloaded: int = 0
+    ) -> FetchedRelease:
+        """Collect what the store lacks of a verified manifest; store the manifest last."""
         collector = _Collector(self.config, self.store, self.http)
-        with _translated():
-            objects = collector.collect(manifest)
+        if not self.store.complete(manifest, sha256):
+            with _translated():
+                if self.store.has(sha256):  # held without its roots: a store that lost some
+                    self.store.remove(sha256)
+                collector.collect(manifest)
+                self.store.put(data, sha256=sha256)  # last: it makes the release complete
+                self.store.sync()
         return FetchedRelease(
             manifest=manifest,
             manifest_bytes=data,
             manifest_sha256=sha256,
-            objects=frozenset(objects),
+            current=current,
             downloaded_objects=collector.downloaded + (1 if downloaded else 0),
             downloaded_bytes=collector.downloaded_bytes + downloaded,
         )
+
+    def _stored_manifest(self, info: Any, sha256: str) -> bytes | None:
+        """The manifest's bytes if the store holds them intact (fetched before)."""
+        if not self.store.has(sha256):
+            return None
+        try:
+            data = self.store.get(sha256)
+            info.verify_length_and_hashes(data)
+        except (VerificationError, tuf_exceptions.LengthOrHashMismatchError):
+            log.warning("stored manifest %s is damaged; fetching it again", sha256[:12])
+            self.store.remove(sha256)
+            return None
+        return data
 
     def _updater(self) -> Updater:
         """An ngclient Updater: the cached trusted root if valid, else the provisioned one."""
@@ -230,8 +289,23 @@ def refresh(
 # --- helpers ------------------------------------------------------------------------
 
 
+@dataclass(slots=True)
+class _Pending:
+    """An index object fetched and verified but not yet stored."""
+
+    data: bytes
+    children: tuple[str, ...]  # index objects it refers to
+    height: int = -1  # 0 for a leaf; computed before committing
+
+
+@dataclass(slots=True)
+class _EntityRef:
+    size: int
+    files: set[str] = field(default_factory=set)
+
+
 class _Collector:
-    """Walks a verified manifest, fetching and verifying every missing object."""
+    """Fetches what a verified manifest needs and the store lacks; commits bottom-up."""
 
     def __init__(self, config: AgentConfig, store: ObjectStore, http: HttpClient) -> None:
         self.config = config
@@ -240,61 +314,122 @@ class _Collector:
         self.downloaded = 0
         self.downloaded_bytes = 0
         self._lock = threading.Lock()
+        self._images: dict[str, Future[None]] = {}  # claimed image downloads
+        self._pool: ThreadPoolExecutor | None = None
 
-    def collect(self, manifest: Manifest) -> set[str]:
-        objects: set[str] = set()
-
-        def load(ref: ObjectRef) -> Any:
-            objects.add(ref.sha256)
-            return _parse_json(self._ensure(ref.sha256, ref.size), ref.sha256)
-
-        entities: dict[str, int] = {}
-        files: dict[str, set[str]] = {}  # entity object -> images it shows
+    def collect(self, manifest: Manifest) -> None:
+        """Make every object of ``manifest`` but the manifest itself present in the store."""
         try:
-            for _, _, entry in walk(manifest, load):
-                sha, size, shown = _entry_refs(entry)
-                entities[sha] = size
-                if shown:
-                    files.setdefault(sha, set()).update(shown)
-        except (KeyError, TypeError, AttributeError, pydantic.ValidationError) as exc:
-            raise VerificationError(f"a release index is malformed: {exc!r}") from exc
-        load(manifest.loop)
-        self._ensure_all((sha, size) for sha, size in entities.items())
-        objects.update(entities)
-        wanted: dict[str, int | None] = {}
-        for entity, images in files.items():
-            missing = [sha for sha in images if not self.store.has(sha)]
-            sizes = file_sizes(_parse_json(self.store.get(entity), entity)) if missing else {}
-            for sha in images:
-                wanted[sha] = sizes.get(sha)
-        self._ensure_all(wanted.items())
-        objects.update(wanted)
-        return objects
-
-    def _ensure_all(self, refs: Iterable[tuple[str, int | None]]) -> None:
-        missing = [(sha, size) for sha, size in refs if not self.store.has(sha)]
-        if not missing:
-            return
-        if self.config.parallel == 1 or len(missing) == 1:
-            for sha, size in missing:
-                self._ensure(sha, size)
-            return
-        pool = ThreadPoolExecutor(max_workers=self.config.parallel)
-        try:
-            for future in [pool.submit(self._ensure, sha, size) for sha, size in missing]:
-                future.result()  # the first failure propagates
+            pending, entities = self._index(manifest)
+            work = [(sha, ref) for sha, ref in entities.items() if self._needs_work(sha, ref)]
+            self._map(lambda item: self._entity(*item), work)
+            if not self.store.has(manifest.loop.sha256):  # refers to nothing
+                loop = manifest.loop
+                self.store.put(self._fetch(loop.sha256, loop.size), sha256=loop.sha256)
+            self._commit(pending)
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+            if self._pool is not None:
+                self._pool.shutdown(wait=True, cancel_futures=True)
 
-    def _ensure(self, sha256: str, size: int | None) -> bytes:
-        """The object's bytes, downloading and verifying them if not held."""
-        path = self.store.path(sha256)  # refuses a malformed hash before any I/O
-        if path.is_file():
-            try:
-                return self.store.get(sha256)
-            except VerificationError:
-                log.warning("stored object %s is damaged; fetching it again", sha256[:12])
-                self.store.remove(sha256)
+    # --- the steps ------------------------------------------------------------------
+
+    def _index(self, manifest: Manifest) -> tuple[dict[str, _Pending], dict[str, _EntityRef]]:
+        """Download, top-down, the index objects the store lacks (kept in memory)."""
+        pending: dict[str, _Pending] = {}
+        entities: dict[str, _EntityRef] = {}
+        level = _missing(self.store, manifest.indexes.values(), pending)
+        while level:
+            datas = self._map(lambda ref: self._fetch(ref.sha256, ref.size), level)
+            following: list[ObjectRef] = []
+            for ref, data in zip(level, datas, strict=True):
+                children, entries = _index_refs(_parse_json(data, ref.sha256), ref.sha256)
+                pending[ref.sha256] = _Pending(data, tuple(c.sha256 for c in children))
+                following.extend(children)
+                for sha, size, files in entries:
+                    entities.setdefault(sha, _EntityRef(size)).files.update(files)
+            level = _missing(self.store, following, pending)
+        return pending, entities
+
+    def _needs_work(self, sha256: str, ref: _EntityRef) -> bool:
+        held = self.store.has(sha256)
+        return not held or any(not self.store.has(f) for f in ref.files)
+
+    def _entity(self, sha256: str, ref: _EntityRef) -> None:
+        """Store an entity's missing images, then the entity (the closure invariant)."""
+        data = self._held(sha256)
+        fresh = data is None
+        if data is None:
+            data = self._fetch(sha256, ref.size)
+        missing = [sha for sha in sorted(ref.files) if not self.store.has(sha)]
+        if missing:
+            sizes = file_sizes(_parse_json(data, sha256))
+            self._store_images({sha: sizes.get(sha) for sha in missing})
+        if fresh:
+            self.store.put(data, sha256=sha256)
+
+    def _store_images(self, wanted: dict[str, int | None]) -> None:
+        """Fetch and store images; one download per image even when entities share it."""
+        owned: list[tuple[str, int | None, Future[None]]] = []
+        others: list[Future[None]] = []
+        with self._lock:
+            for sha, size in wanted.items():
+                claim = self._images.get(sha)
+                if claim is None:
+                    claim = self._images[sha] = Future()
+                    owned.append((sha, size, claim))
+                else:
+                    others.append(claim)
+        failure: BaseException | None = None
+        for sha, size, claim in owned:  # own downloads first: nobody waits in a cycle
+            if failure is None:
+                try:
+                    self.store.put(self._fetch(sha, size), sha256=sha)
+                except BaseException as exc:  # noqa: BLE001 - handed to every waiter, re-raised
+                    failure = exc
+                else:
+                    claim.set_result(None)
+                    continue
+            claim.set_exception(failure)  # every claim is settled: no waiter hangs
+        if failure is not None:
+            raise failure
+        for claim in others:
+            claim.result()
+
+    def _commit(self, pending: dict[str, _Pending]) -> None:
+        """Store index objects bottom-up, fsyncing the store between levels."""
+
+        def height(sha: str) -> int:
+            item = pending[sha]
+            if item.height < 0:
+                below = [height(c) for c in item.children if c in pending]
+                item.height = 1 + max(below) if below else 0
+            return item.height
+
+        levels: dict[int, list[str]] = {}
+        for sha in pending:
+            levels.setdefault(height(sha), []).append(sha)
+        for number in sorted(levels):
+            self.store.sync()  # everything below this level is durable first
+            for sha in sorted(levels[number]):
+                self.store.put(pending[sha].data, sha256=sha)
+        self.store.sync()
+
+    # --- objects --------------------------------------------------------------------
+
+    def _held(self, sha256: str) -> bytes | None:
+        """A held object's bytes, verified; None if not held (or damaged: then removed)."""
+        if not self.store.has(sha256):
+            return None
+        try:
+            return self.store.get(sha256)
+        except VerificationError:
+            log.warning("stored object %s is damaged; fetching it again", sha256[:12])
+            self.store.remove(sha256)
+            return None
+
+    def _fetch(self, sha256: str, size: int | None) -> bytes:
+        """Download an object and verify its size and hash (it is not stored here)."""
+        self.store.path(sha256)  # refuses a malformed hash before any I/O
         limit = self.config.max_file_bytes if size is None else size
         response = self.http.get(self.config.object_url(sha256), max_bytes=limit)
         data = response.body
@@ -314,11 +449,52 @@ class _Collector:
                 f"object {sha256[:12]} does not match its SHA-256 (tampered or damaged)",
                 sha256=sha256,
             )
-        self.store.put(data, sha256=sha256)
         with self._lock:
             self.downloaded += 1
             self.downloaded_bytes += len(data)
         return data
+
+    def _map(self, function: Callable[[_T], _R], items: Sequence[_T]) -> list[_R]:
+        """``function`` over ``items``, ``config.parallel`` at a time; the first failure raises."""
+        if self.config.parallel == 1 or len(items) <= 1:
+            return [function(item) for item in items]
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=self.config.parallel)
+        futures = [self._pool.submit(function, item) for item in items]
+        try:
+            return [future.result() for future in futures]
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+
+
+def _missing(
+    store: ObjectStore, refs: Iterable[ObjectRef], pending: dict[str, _Pending]
+) -> list[ObjectRef]:
+    """The refs neither held nor already fetched, once each (a held object is complete)."""
+    found: dict[str, ObjectRef] = {}
+    for ref in refs:
+        if ref.sha256 not in pending and ref.sha256 not in found and not store.has(ref.sha256):
+            found[ref.sha256] = ref
+    return list(found.values())
+
+
+def _index_refs(node: Any, sha256: str) -> tuple[list[ObjectRef], list[tuple[str, int, list[str]]]]:
+    """(children, entries as (object, size, files)) of an index node or leaf."""
+    kind = node.get("kind") if isinstance(node, dict) else None
+    try:
+        if kind == "leaf":
+            return [], [_entry_refs(entry) for entry in node["entries"]]
+        if kind == "node":
+            return [ObjectRef(**ref) for ref in node["children"].values()], []
+    except (KeyError, TypeError, AttributeError, pydantic.ValidationError) as exc:
+        raise VerificationError(
+            f"a release index is malformed ({sha256[:12]}): {exc!r}", sha256=sha256
+        ) from exc
+    raise VerificationError(
+        f"a release index is malformed ({sha256[:12]}): kind {kind!r}", sha256=sha256
+    )
 
 
 def _entry_refs(entry: dict[str, Any]) -> tuple[str, int, list[str]]:

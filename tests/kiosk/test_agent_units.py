@@ -178,3 +178,51 @@ def test_the_store_refuses_bytes_that_do_not_match(tmp_path):
     for bad in ("../../etc/passwd", "A" * 64, "0" * 63):
         with pytest.raises(VerificationError):
             store.path(bad)
+
+
+def test_a_failed_image_download_settles_every_claim_so_no_entity_waits_forever(tmp_path):
+    from kiosk.agent._http import HttpClient  # noqa: PLC0415
+    from kiosk.agent.errors import FetchError  # noqa: PLC0415
+    from kiosk.agent.updater import _Collector  # noqa: PLC0415
+
+    class Unreachable(HttpClient):
+        def get(self, url, *, max_bytes, headers=None):  # noqa: ARG002
+            raise FetchError(f"HTTP 404 for {url}", url=url, status=404)
+
+    config = AgentConfig(publisher="http://127.0.0.1:1", home=tmp_path, parallel=4)
+    collector = _Collector(config, ObjectStore(tmp_path / "objects"), Unreachable())
+    first, second = "a" * 64, "b" * 64
+    # One entity claims both images and fails on the first; another needs the second.
+    with pytest.raises(FetchError):
+        collector._store_images({first: 10, second: 10})
+    with pytest.raises(FetchError):  # settled with the failure, not left pending
+        collector._store_images({second: 10})
+
+
+def test_the_store_writes_through_incoming_and_syncs_only_what_it_wrote(tmp_path):
+    from kiosk.agent import FileSystem  # noqa: PLC0415
+
+    class Recording(FileSystem):
+        def __init__(self) -> None:
+            self.steps: list[tuple[str, str]] = []
+
+        def _before(self, operation, path):
+            self.steps.append((operation, str(path.relative_to(tmp_path))))
+
+    fs = Recording()
+    store = ObjectStore(tmp_path / "objects", fs=fs)
+    sha = store.put(b"hello")
+    (op1, incoming), (op2, folder), (op3, temporary), (op4, target) = fs.steps
+    assert (op1, op2, op3, op4) == ("mkdir", "mkdir", "write", "rename")
+    assert incoming == "objects/.incoming"
+    assert temporary.startswith("objects/.incoming/")
+    assert (folder, target) == (f"objects/{sha[:2]}", f"objects/{sha[:2]}/{sha}")
+    fs.steps.clear()
+    store.put(b"hello")  # held: nothing to do
+    store.sync()
+    store.sync()
+    assert fs.steps == [("fsync", f"objects/{sha[:2]}")]
+    assert (store.stats.writes, store.stats.syncs) == (1, 1)
+    (tmp_path / "objects" / ".incoming" / "left.tmp").write_bytes(b"half")
+    assert store.sweep() == 1
+    assert list(store) == [sha]

@@ -30,9 +30,11 @@ class Case:
 CASES = {
     "storing a downloaded object": Case("write", "/objects/", error=StorageError, kind="storage"),
     "making the staging folder": Case("mkdir", "/releases/.staging-"),
-    "linking the first object": Case("link", "/releases/.staging-"),
-    "linking a later object": Case("link", "/releases/.staging-", nth=30),
+    "storing a later object": Case("write", "/objects/", nth=4, error=StorageError, kind="storage"),
     "writing the manifest": Case("write", "/manifest.json"),
+    "writing the release record": Case("write", "/release.json"),
+    "linking the object store": Case("symlink", "/releases/.staging-"),
+    "syncing the staging folder": Case("fsync", "/releases/.staging-"),
     "committing the staging folder": Case("rename", "/releases/"),
     "making the new active link": Case("symlink", "/active.tmp"),
     "switching active": Case("rename", "/active"),
@@ -88,7 +90,7 @@ def test_a_full_disk_fails_cleanly_and_leaves_active(
 def test_a_full_disk_on_a_new_kiosk_leaves_no_active(repo_server, new_home, make_agent):
     server = repo_server("v1")
     home = new_home()
-    full = _DiskFull(Case("link", "/releases/.staging-", nth=10))
+    full = _DiskFull(Case("symlink", "/releases/.staging-"))
 
     report = make_agent(server.url, home, fs=full).refresh()
 

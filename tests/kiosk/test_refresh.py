@@ -6,6 +6,7 @@ import fcntl
 import hashlib
 import json
 import shutil
+from datetime import UTC, datetime, timedelta
 
 from kiosk.agent import AgentHome, ObjectStore, state_load, verify_release
 
@@ -156,30 +157,36 @@ def test_a_town_channel_gets_county_and_town_content(repo_server, new_home, make
     assert set(release.manifest.scopes) == {"county", "town-nanan"}
 
 
-def test_a_damaged_local_object_is_fetched_again(repo_server, new_home, make_agent, publisher):
+def test_a_damaged_local_object_is_found_by_the_daily_scrub_and_fetched_again(
+    repo_server, new_home, make_agent, publisher
+):
     server = repo_server("v1")
-    agent = make_agent(server.url, new_home())
+    clock = [datetime(2026, 11, 26, 10, 0, tzinfo=UTC)]
+    agent = make_agent(server.url, new_home(), clock=lambda: clock[0])
     assert agent.refresh().result == "activated"
     server.folder = server.folder.with_name("repo-v2-heal")
     shutil.copytree(publisher.repo_v2, server.folder)
-    # A leaf that v2 reuses, damaged on the kiosk's disk (index nodes are re-read).
+    assert agent.refresh().result == "activated"
+    # A leaf both releases use, damaged on the kiosk's disk. The store is the only copy
+    # (release folders link to it), and a refresh does not re-read what it holds.
     store = ObjectStore(AgentHome(agent.home.root).objects)
     old, new = release_objects(publisher.repo_v1), release_objects(publisher.repo_v2)
-    shared = [s for s in set(old) & set(new) if new[s].startswith(b'{"entity_type"')]
-    shared = [s for s in shared if b'"kind":"leaf"' in new[s]]
-    path = store.path(shared[0])
-    path.unlink()  # hard-linked into the active release: replace, never write through
-    path.write_bytes(b"{}")
+    shared = [s for s in set(old) & set(new) if b'"kind":"leaf"' in new[s]]
+    store.path(shared[0]).write_bytes(b"{}")
     server.reset()
+    assert agent.refresh().result == "current"
+    assert server.requests("/repo/objects/") == []  # not due yet: nothing re-read
 
+    clock[0] += timedelta(days=1, seconds=1)  # the daily scrub is due at the next idle refresh
     report = agent.refresh()
 
-    assert report.result == "activated", report.error
-    assert [s.path.rsplit("/", 1)[-1] for s in server.requests("/repo/objects/")].count(
-        shared[0]
-    ) == 1
+    assert report.result == "current", report.error
+    served = [s.path.rsplit("/", 1)[-1] for s in server.requests("/repo/objects/")]
+    assert served.count(shared[0]) == 1
+    assert len(served) < 12  # the leaf and the nodes above it, not the release
     verify_release(agent.home.active.resolve())
     verify_release(agent.home.previous.resolve())
+    assert state_load(agent.home.state).applied_version == 2
 
 
 def test_one_agent_per_home(repo_server, new_home, make_agent):
