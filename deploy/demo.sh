@@ -46,8 +46,9 @@ if [ ! -f "$DEMO_HOME/repository/metadata/root.json" ]; then
 fi
 "$BIN/gongkai" release --home "$DEMO_HOME"
 if [ ! -f "$KIOSK_HOME/token" ]; then
-    "$BIN/gongkai" device add demo-kiosk --channel town-nanan --home "$DEMO_HOME" \
-        | sed -n 's/^token (shown once; give it to the kiosk): //p' > "$KIOSK_HOME/token"
+    # The token file is the kiosk's secret: readable by its owner only.
+    (umask 077 && "$BIN/gongkai" device add demo-kiosk --channel town-nanan --home "$DEMO_HOME" \
+        | sed -n 's/^token (shown once; give it to the kiosk): //p' > "$KIOSK_HOME/token")
 fi
 cp "$DEMO_HOME/provision/root.json" "$KIOSK_HOME/root.json"
 
@@ -66,13 +67,12 @@ for _ in range(100):
         time.sleep(0.2)
 PY
 
-TOKEN=$(cat "$KIOSK_HOME/token")
 "$BIN/gongkai" kiosk-agent --publisher "$PUBLISHER" --home "$KIOSK_HOME" \
-    --channel town-nanan --token "$TOKEN" --once
+    --channel town-nanan --token-file "$KIOSK_HOME/token" --once
 echo "kiosk: active release in $KIOSK_HOME/active"
 "$BIN/gongkai" device list --home "$DEMO_HOME"
 "$BIN/gongkai" kiosk-agent --publisher "$PUBLISHER" --home "$KIOSK_HOME" \
-    --channel town-nanan --token "$TOKEN" >"$KIOSK_HOME/agent.log" 2>&1 &
+    --channel town-nanan --token-file "$KIOSK_HOME/token" >"$KIOSK_HOME/agent.log" 2>&1 &
 PIDS+=($!)
 echo "the kiosk agent keeps it current (log: $KIOSK_HOME/agent.log); Ctrl-C stops the demo"
 wait "${PIDS[1]}"
