@@ -108,7 +108,29 @@ class SearchShard:
     def from_json(data: dict[str, Any]) -> SearchShard:
         """Load a shard from a release object (kiosk side; no indexing work)."""
         keys = [SearchKeys(row[0], row[1], row[2]) for row in data.get("keys", [])]
-        return SearchShard(keys, {g: list(p) for g, p in data.get("postings", {}).items()})
+        # The parsed JSON lists are used as they are: a kiosk loads thousands of shards.
+        return SearchShard(keys, dict(data.get("postings", {})))
+
+    @staticmethod
+    def merge(shards: list[SearchShard]) -> SearchShard:
+        """One shard over many, positions numbered in order (kiosk side, at load).
+
+        Merging is a concatenation, not indexing: a query then costs a few
+        dictionary lookups however many leaves the release has.
+        """
+        keys: list[SearchKeys] = []
+        postings: dict[str, list[int]] = {}
+        for shard in shards:
+            offset = len(keys)
+            keys.extend(shard.keys)
+            for gram, positions in shard.postings.items():
+                merged = postings.get(gram)
+                moved = [p + offset for p in positions] if offset else list(positions)
+                if merged is None:
+                    postings[gram] = moved
+                else:
+                    merged.extend(moved)
+        return SearchShard(keys, postings)
 
     def find(self, normal: str, grams: list[str]) -> list[int]:
         """Positions of entries matching a query given by ``query_grams``."""

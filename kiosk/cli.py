@@ -61,6 +61,48 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     agent.add_argument("-v", "--verbose", action="store_true", help="log more")
     agent.set_defaults(handler=_kiosk_agent)
 
+    app = commands.add_parser(
+        "kiosk",
+        help="the hall kiosk's touchscreen app (Kivy), showing the active release",
+        description="Show the release the update agent activated in DIR/active: 领导分工, "
+        "权力清单, 项目进展, 公开目录, 公开指南, 年度报告 and 通知公告, with search, QR codes "
+        "to full documents, 关怀模式 and 朗读. The window is borderless at 0,0 the panel's "
+        "size (no window manager needed). It refuses to run invisibly: start it on the "
+        "kiosk's display (or under xvfb-run for a tour).",
+        epilog="Exit codes: 0 stopped (or tour written), 1 failure (no font, no display, "
+        "tour failed), 2 bad usage.",
+    )
+    app.add_argument("--home", required=True, type=Path, metavar="DIR", help="kiosk home")
+    app.add_argument("--size", default="1080x1920", help="panel size WxH (default 1080x1920)")
+    app.add_argument(
+        "--idle",
+        type=float,
+        default=90.0,
+        metavar="SECONDS",
+        help="back to 首页 and the attract loop after this long untouched (default 90)",
+    )
+    app.add_argument(
+        "--stale-after",
+        type=float,
+        default=None,
+        metavar="HOURS",
+        help="show the stale badge after this long without a refresh (default: the agent's)",
+    )
+    app.add_argument(
+        "--tour",
+        type=Path,
+        default=None,
+        metavar="OUTDIR",
+        help="visit every screen in both modes, write one PNG per screen to OUTDIR, exit",
+    )
+    app.add_argument(
+        "--allow-offscreen",
+        action="store_true",
+        help="allow SDL's invisible offscreen driver (CI tours without X)",
+    )
+    app.add_argument("--no-speech", action="store_true", help="disable 朗读 (no TTS)")
+    app.set_defaults(handler=_kiosk_app)
+
 
 def _kiosk_agent(args: argparse.Namespace) -> int:
     from kiosk.agent import DEFAULT_CHANNEL, Agent, AgentConfig, RefreshResult  # noqa: PLC0415
@@ -114,6 +156,39 @@ def _kiosk_agent(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, stop)
     agent.run_forever()
     return EXIT_OK
+
+
+def _kiosk_app(args: argparse.Namespace) -> int:
+    from kiosk.app.bootstrap import DisplayError  # noqa: PLC0415
+    from kiosk.app.fonts import FontError  # noqa: PLC0415
+    from kiosk.app.settings import KioskSettings, parse_size  # noqa: PLC0415
+
+    try:
+        width, height = parse_size(args.size)
+    except ValueError as exc:
+        raise UsageError(f"--size: {exc}") from exc
+    if args.idle < 5:
+        raise UsageError("--idle: at least 5 seconds")
+    if not args.home.is_dir():
+        raise UsageError(f"--home: {args.home} is not a directory (the kiosk agent's home)")
+    settings = KioskSettings(
+        home=args.home.resolve(),
+        width=width,
+        height=height,
+        idle_seconds=args.idle,
+        stale_after=timedelta(hours=args.stale_after) if args.stale_after else None,
+        tour=args.tour.resolve() if args.tour else None,
+        allow_offscreen=args.allow_offscreen,
+        speech=not args.no_speech,
+    )
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    from kiosk.app.main import run  # noqa: PLC0415 - Kivy only for this command
+
+    try:
+        return run(settings)
+    except (FontError, DisplayError) as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
 
 
 def _app_version() -> str:

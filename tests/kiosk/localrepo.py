@@ -71,7 +71,12 @@ class LocalRepo:
         return self.folder / "repository"
 
     def release(
-        self, entities: Iterable[Entity], images: Mapping[str, bytes], channel: str = "county"
+        self,
+        entities: Iterable[Entity],
+        images: Mapping[str, bytes],
+        channel: str = "county",
+        *,
+        allowed_hosts: Iterable[str] = (),
     ) -> ReleasePlan:
         """Build and publish the channel's next release; return its plan."""
         version = self.versions.get(channel, 0) + 1
@@ -81,6 +86,7 @@ class LocalRepo:
             version=version,
             created_at=CREATED + timedelta(minutes=version),
             publisher_url=MIRROR,
+            allowed_hosts=allowed_hosts,
             cache=self.cache,
         )
         for sha, data in plan.objects.items():

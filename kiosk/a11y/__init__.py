@@ -1,0 +1,1 @@
+"""Accessibility services of the kiosk: read-aloud behind a small interface."""

@@ -1,0 +1,1 @@
+"""Screen builders: each turns a place and the view-models into a widget tree."""

@@ -1,0 +1,228 @@
+"""首页, a section's groups (按部门 / 按类别 …) and the item list."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from kivy.metrics import dp, sp
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
+from kivy.uix.label import Label
+from kivy.uix.recycleboxlayout import RecycleBoxLayout
+from kivy.uix.recycleview import RecycleView
+from kivy.uix.scrollview import ScrollView
+
+from kiosk.app.widgets.basic import Badge, Progress, TapButton, Text, fill
+from kiosk.viewmodels.home import tiles
+from kiosk.viewmodels.nav import Place
+from kiosk.viewmodels.sections import section
+
+if TYPE_CHECKING:
+    from kiosk.app.context import Ui
+    from kiosk.viewmodels.theme import Theme
+
+__all__ = ["build_groups", "build_home", "build_list"]
+
+
+def build_home(ui: Ui, *, landscape: bool) -> BoxLayout:
+    """Seven large tiles and the search entry."""
+    theme = ui.theme
+    root = BoxLayout(orientation="vertical", padding=dp(theme.padding_dp), spacing=dp(16))
+    root.add_widget(
+        Text("政务公开 · 便民查询", theme, size=theme.title_sp, bold=True, halign="center")
+    )
+    root.add_widget(
+        TapButton(
+            "搜索：输入拼音首字母，如 bdcdj（不动产登记）",
+            theme,
+            lambda: ui.go(Place("search")),
+            primary=False,
+            name="search",
+            height=dp(theme.touch_dp * 1.5),
+        )
+    )
+    grid = GridLayout(cols=4 if landscape else 2, spacing=dp(16))
+    library = ui.library
+    counts = {t.section: t.count for t in tiles(library)} if library else {}
+    from kiosk.viewmodels.sections import SECTIONS  # noqa: PLC0415 - fixed order
+
+    for entry in SECTIONS:
+        count = counts.get(entry.key)
+        label = entry.label if count is None else f"{entry.label}\n{count} 项"
+        grid.add_widget(
+            TapButton(
+                label,
+                theme,
+                partial(_open_section, ui, entry.key),
+                size=theme.heading_sp,
+                name=f"tile-{entry.key}",
+                size_hint_y=1,
+            )
+        )
+    root.add_widget(grid)
+    return root
+
+
+def _open_section(ui: Ui, key: str) -> None:
+    found = section(key)
+    if found.facets:
+        ui.go(Place("groups", key, found.facets[0].key))
+    else:
+        ui.go(Place("list", key))
+
+
+def build_groups(ui: Ui, place: Place) -> BoxLayout:
+    """Facet tabs and the groups of the chosen facet, each with its count."""
+    theme, library = ui.theme, ui.library
+    found = section(place.section)
+    root = BoxLayout(orientation="vertical", padding=dp(theme.padding_dp), spacing=dp(12))
+    root.add_widget(Text(found.label, theme, size=theme.heading_sp, bold=True))
+    tabs = BoxLayout(size_hint_y=None, height=dp(theme.touch_dp + 8), spacing=dp(12))
+    for facet in found.facets:
+        chosen = facet.key == place.facet
+        tabs.add_widget(
+            TapButton(
+                ("● " if chosen else "") + facet.label,
+                theme,
+                partial(ui.go, Place("groups", place.section, facet.key)),
+                primary=chosen,
+                name=f"facet-{facet.key}",
+            )
+        )
+    root.add_widget(tabs)
+    scroll = ScrollView(do_scroll_x=False, bar_width=dp(10))
+    column = GridLayout(cols=1, spacing=dp(10), size_hint_y=None)
+    column.bind(minimum_height=column.setter("height"))
+    if library is not None:
+        for group in found.groups(library, place.facet):
+            column.add_widget(
+                TapButton(
+                    f"{group.label}（{group.count}）",
+                    theme,
+                    partial(ui.go, Place("list", place.section, place.facet, group.key)),
+                    primary=False,
+                    name=f"group-{group.key}",
+                )
+            )
+    scroll.add_widget(column)
+    root.add_widget(scroll)
+    return root
+
+
+class RowView(ButtonBehavior, BoxLayout):  # type: ignore[misc]
+    """One list row, recycled by the RecycleView: only about 20 exist at a time."""
+
+    ui: ClassVar[Ui | None] = None
+    title = StringProperty("")
+    subtitle = StringProperty("")
+    badge = StringProperty("")
+    badge_kind = StringProperty("")
+    item = StringProperty("")
+    progress = NumericProperty(-1)
+    has_progress = BooleanProperty(defaultvalue=False)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(orientation="horizontal", spacing=dp(10), padding=dp(12), **kwargs)
+        ui = RowView.ui
+        assert ui is not None  # noqa: S101 - set by build_list before any row exists
+        theme = ui.theme
+        fill(self, theme.surface, radius=dp(8), border=theme.bg)
+        text = BoxLayout(orientation="vertical", spacing=dp(4))
+        self._title = Label(
+            markup=False,
+            font_size=sp(theme.body_sp),
+            color=theme.fg,
+            halign="left",
+            valign="middle",
+            shorten=True,
+            shorten_from="right",
+            max_lines=2,
+        )
+        self._subtitle = Label(
+            markup=False,
+            font_size=sp(theme.small_sp),
+            color=theme.muted,
+            halign="left",
+            valign="middle",
+            shorten=True,
+            max_lines=1,
+            size_hint_y=0.6,
+        )
+        for label in (self._title, self._subtitle):
+            label.bind(size=lambda lbl, s: setattr(lbl, "text_size", s))
+            text.add_widget(label)
+        self._bar = Progress(0, theme, size_hint_y=0.25)
+        text.add_widget(self._bar)
+        self.add_widget(text)
+        self._badge_box = BoxLayout(size_hint_x=None, width=dp(theme.small_sp * 7))
+        self.add_widget(self._badge_box)
+        self._theme = theme
+
+    def on_title(self, _: Any, value: str) -> None:
+        """Kivy property hook."""
+        self._title.text = value
+
+    def on_subtitle(self, _: Any, value: str) -> None:
+        """Kivy property hook."""
+        self._subtitle.text = value
+
+    def on_progress(self, _: Any, value: float) -> None:
+        """Kivy property hook: a bar only for projects."""
+        self._bar.pct = max(0.0, value)
+        self._bar.opacity = 1 if value >= 0 else 0
+        self._bar._redraw()  # noqa: SLF001 - same package
+
+    def on_badge(self, _: Any, value: str) -> None:
+        """Kivy property hook."""
+        self._badge_box.clear_widgets()
+        if value:
+            self._badge_box.add_widget(Badge(value, self._theme, self.badge_kind or None))
+
+    def on_release(self) -> None:
+        """Open the item."""
+        if RowView.ui is not None and self.item:
+            RowView.ui.go(Place("detail", item=self.item))
+
+
+def build_list(ui: Ui, place: Place) -> BoxLayout:
+    """A section's (or a group's) items, newest or most relevant first."""
+    theme, library = ui.theme, ui.library
+    found = section(place.section)
+    root = BoxLayout(orientation="vertical", padding=dp(theme.padding_dp), spacing=dp(12))
+    heading = found.label + (f" · {place.group}" if place.group else "")
+    root.add_widget(Text(heading, theme, size=theme.heading_sp, bold=True))
+    rows = found.rows(library, ui.today(), place.facet, place.group) if library else []
+    root.add_widget(Text(f"共 {len(rows)} 条，轻触查看详情", theme, color=theme.muted))
+    RowView.ui = ui
+    view = RecycleView(bar_width=dp(12), scroll_type=["bars", "content"])
+    layout = RecycleBoxLayout(
+        orientation="vertical",
+        default_size=(None, row_height(theme)),
+        default_size_hint=(1, None),
+        size_hint_y=None,
+        spacing=dp(8),
+    )
+    layout.bind(minimum_height=layout.setter("height"))
+    view.add_widget(layout)
+    view.viewclass = RowView  # after the layout manager exists, or it is lost
+    view.data = [
+        {
+            "title": r.title,
+            "subtitle": r.subtitle,
+            "badge_kind": r.badge_kind or "",
+            "badge": r.badge,
+            "item": r.id,
+            "progress": -1 if r.progress is None else r.progress,
+        }
+        for r in rows
+    ]
+    root.add_widget(view)
+    return root
+
+
+def row_height(theme: Theme) -> float:
+    """A row fits two title lines, a subtitle and a progress bar."""
+    return float(dp(theme.body_sp * 2 * theme.line_spacing + theme.small_sp * 1.6 + 40))

@@ -1,0 +1,172 @@
+"""A detail screen: title, the QR code to the full document, 朗读, and the blocks."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kivy.metrics import dp, sp
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
+from kivy.uix.image import Image
+from kivy.uix.scrollview import ScrollView
+
+from kiosk.app.widgets.basic import Badge, Card, Progress, QrCode, TapButton, Text
+from kiosk.app.widgets.charts import BarChartView
+from kiosk.app.widgets.flowchart import FlowchartView
+from kiosk.viewmodels.details import (
+    Attachment,
+    ChartBlock,
+    Detail,
+    Fields,
+    FlowchartBlock,
+    Heading,
+    ImageBlock,
+    Paragraph,
+    ProgressBlock,
+    QrTarget,
+    Timeline,
+    build_detail,
+)
+from kiosk.viewmodels.flowchart import layout_flowchart
+
+if TYPE_CHECKING:
+    from kivy.uix.widget import Widget
+
+    from kiosk.app.context import Ui
+    from kiosk.viewmodels.details import Block
+    from kiosk.viewmodels.nav import Place
+    from kiosk.viewmodels.theme import Theme
+
+__all__ = ["QR_SIDE_DP", "DetailScreen", "build_detail_screen"]
+
+#: About 8 cm on a 43-inch portrait panel: scans from 40 cm with a phone.
+QR_SIDE_DP = 360
+
+
+class DetailScreen(BoxLayout):  # type: ignore[misc]
+    """The detail of one item; tapping an attachment puts it into the QR code."""
+
+    def __init__(self, ui: Ui, detail: Detail) -> None:
+        theme = ui.theme
+        super().__init__(orientation="vertical", padding=dp(theme.padding_dp), spacing=dp(12))
+        self.ui, self.detail, self.theme = ui, detail, theme
+        self.add_widget(Text(detail.title, theme, size=theme.heading_sp, bold=True))
+        if detail.subtitle:
+            self.add_widget(Text(detail.subtitle, theme, color=theme.muted))
+        actions = BoxLayout(size_hint_y=None, height=dp(theme.touch_dp + 8), spacing=dp(12))
+        actions.add_widget(TapButton("朗读", theme, lambda: ui.speak(detail.speech), name="speak"))
+        actions.add_widget(
+            TapButton("停止朗读", theme, ui.stop_speaking, primary=False, name="stop-speaking")
+        )
+        self.add_widget(actions)
+        self.qr_card = Card(theme, orientation="horizontal")
+        self.add_widget(self.qr_card)
+        self.show_qr(detail.qr)
+        scroll = ScrollView(do_scroll_x=False, bar_width=dp(12), scroll_type=["bars", "content"])
+        body = GridLayout(cols=1, size_hint_y=None, spacing=dp(theme.padding_dp * 0.75))
+        body.bind(minimum_height=body.setter("height"))
+        width = ui_width() - dp(theme.padding_dp * 4)
+        for block in detail.blocks:
+            body.add_widget(self._block(block, width))
+        scroll.add_widget(body)
+        self.add_widget(scroll)
+
+    def show_qr(self, target: QrTarget | None) -> None:
+        """Put a URL into the QR card (the document, or a tapped attachment)."""
+        card, theme = self.qr_card, self.theme
+        card.clear_widgets()
+        if target is None:
+            card.add_widget(Text("本条信息没有可扫码查看的原文", theme, color=theme.muted))
+            return
+        card.add_widget(QrCode(target.url, dp(QR_SIDE_DP)))
+        words = BoxLayout(orientation="vertical", spacing=dp(8))
+        words.add_widget(Text(target.caption, theme, bold=True))
+        words.add_widget(Text("用手机扫描左侧二维码，查看完整文件", theme, color=theme.muted))
+        words.add_widget(Text(target.short, theme, size=theme.small_sp, color=theme.muted))
+        card.add_widget(words)
+        card.height = dp(QR_SIDE_DP) + dp(theme.padding_dp * 2)
+        card.qr_url = target.url
+
+    def _block(self, block: Block, width: float) -> Widget:
+        theme = self.theme
+        if isinstance(block, Heading):
+            return Text(block.text, theme, size=theme.heading_sp * 0.85, bold=True)
+        if isinstance(block, Fields):
+            return _fields(block, theme)
+        if isinstance(block, Paragraph):
+            return Text(block.text, theme)
+        if isinstance(block, ProgressBlock):
+            return _progress(block, theme)
+        if isinstance(block, Timeline):
+            return _timeline(block, theme)
+        if isinstance(block, ImageBlock):
+            height = dp(480) if block.kind == "photo" else width * 1.2
+            return Image(source=block.path, size_hint_y=None, height=height, fit_mode="contain")
+        if isinstance(block, FlowchartBlock):
+            layout = layout_flowchart(
+                block.steps, width=width, char_w=sp(theme.small_sp), line_h=sp(theme.small_sp) * 1.4
+            )
+            return FlowchartView(layout, theme)
+        if isinstance(block, ChartBlock):
+            return BarChartView(block.chart, theme)
+        if isinstance(block, Attachment):
+            url = block.url
+            caption = f"扫码查看附件：{block.name}"
+            return TapButton(
+                f"附件：{block.name}",
+                theme,
+                lambda: self.show_qr(QrTarget(url, caption)),
+                primary=False,
+                name=f"attachment-{block.name}",
+            )
+        raise TypeError(block)
+
+
+def ui_width() -> float:
+    """The window's width (screens lay out flowcharts for it)."""
+    from kivy.core.window import Window  # noqa: PLC0415 - exists once the app runs
+
+    return float(Window.width)
+
+
+def _fields(block: Fields, theme: Theme) -> Widget:
+    grid = GridLayout(cols=2, size_hint_y=None, spacing=(dp(16), dp(8)))
+    grid.bind(minimum_height=grid.setter("height"))
+    for key, value in block.rows:
+        name = Text(key, theme, color=theme.muted, size_hint_x=None, width=dp(theme.body_sp * 6))
+        grid.add_widget(name)
+        grid.add_widget(Text(value, theme))
+    return grid
+
+
+def _progress(block: ProgressBlock, theme: Theme) -> Widget:
+    card = Card(theme)
+    head = BoxLayout(size_hint_y=None, height=dp(theme.body_sp * 2), spacing=dp(12))
+    head.add_widget(Text(block.label, theme, bold=True))
+    if block.status:
+        head.add_widget(Badge(block.status, theme, block.status_kind))
+    card.add_widget(head)
+    card.add_widget(Progress(block.pct, theme, block.status_kind))
+    card.add_widget(Text(block.text, theme))
+    return card
+
+
+def _timeline(block: Timeline, theme: Theme) -> Widget:
+    column = GridLayout(cols=1, size_hint_y=None, spacing=dp(10))
+    column.bind(minimum_height=column.setter("height"))
+    for when, text, pct in block.items:
+        done = f"（完成{pct:.0f}%）" if pct is not None else ""
+        column.add_widget(Text(f"{when}{done}", theme, bold=True))
+        column.add_widget(Text(text, theme))
+    return column
+
+
+def build_detail_screen(ui: Ui, place: Place) -> Widget:
+    """The detail of ``place.item``, or a message when the item is no longer published."""
+    library = ui.library
+    detail = build_detail(library, place.item, ui.today()) if library else None
+    if detail is None:
+        box = BoxLayout(orientation="vertical", padding=dp(ui.theme.padding_dp))
+        box.add_widget(Text("该信息已更新或不再公开，请返回查看其他内容。", ui.theme))
+        return box
+    return DetailScreen(ui, detail)

@@ -1,0 +1,105 @@
+"""Search with the kiosk's own keypad: no system IME, no typing Chinese."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+from kivy.metrics import dp
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
+from kivy.uix.scrollview import ScrollView
+
+from kiosk.app.widgets.basic import TapButton, Text
+from kiosk.viewmodels.nav import Place
+from kiosk.viewmodels.search import KEYS
+
+if TYPE_CHECKING:
+    from kivy.uix.widget import Widget
+
+    from kiosk.app.context import Ui
+
+__all__ = ["build_search"]
+
+
+def build_search(ui: Ui, *, landscape: bool) -> Widget:
+    """Query line, grouped results and the keypad (below in portrait, beside in landscape)."""
+    theme, state = ui.theme, ui.search_state
+    root = BoxLayout(
+        orientation="horizontal" if landscape else "vertical",
+        padding=dp(theme.padding_dp),
+        spacing=dp(12),
+    )
+    results = BoxLayout(orientation="vertical", spacing=dp(8))
+    shown = state.query.upper() if state.query else "请在下方输入拼音或拼音首字母"
+    results.add_widget(Text(f"搜索：{shown}", theme, size=theme.heading_sp, bold=True))
+    if state.query:
+        summary = f"找到 {state.total} 条" if state.total else "没有找到，请换个拼音试试"
+        results.add_widget(Text(summary, theme, color=theme.muted))
+    scroll = ScrollView(do_scroll_x=False, bar_width=dp(12))
+    column = GridLayout(cols=1, spacing=dp(8), size_hint_y=None)
+    column.bind(minimum_height=column.setter("height"))
+    for group in state.groups:
+        more = "（仅显示前几条，请多输入几个字母）" if group.more else ""
+        column.add_widget(Text(f"{group.label}{more}", theme, bold=True, color=theme.accent))
+        for entry in group.entries:
+            column.add_widget(
+                TapButton(
+                    entry.title,
+                    theme,
+                    partial(ui.go, Place("detail", item=entry.id)),
+                    primary=False,
+                    name=f"result-{entry.id}",
+                )
+            )
+    scroll.add_widget(column)
+    results.add_widget(scroll)
+    root.add_widget(results)
+    root.add_widget(_keypad(ui, landscape=landscape))
+    return root
+
+
+def _keypad(ui: Ui, *, landscape: bool) -> Widget:
+    theme = ui.theme
+    keys = GridLayout(cols=6 if landscape else 9, spacing=dp(6), size_hint=(None, None))
+    side = dp(theme.touch_dp * 1.15)
+    keys.width = keys.cols * (side + dp(6))
+    rows = -(-(len(KEYS) + 2) // keys.cols)
+    keys.height = rows * (side + dp(6))
+
+    def press(key: str) -> None:
+        if ui.library is not None:
+            ui.search_state.press(key, ui.library)
+        ui.refresh_screen()
+
+    for key in KEYS:
+        keys.add_widget(
+            TapButton(
+                key,
+                theme,
+                partial(press, key),
+                size=theme.heading_sp * 0.8,
+                name=f"key-{key}",
+                size_hint=(None, None),
+                width=side,
+                height=side,
+            )
+        )
+    for key, label in (("backspace", "删除"), ("clear", "清空")):
+        keys.add_widget(
+            TapButton(
+                label,
+                theme,
+                partial(press, key),
+                primary=False,
+                name=f"key-{key}",
+                size_hint=(None, None),
+                width=side,
+                height=side,
+            )
+        )
+    holder = BoxLayout(
+        size_hint=(1, None) if not landscape else (None, 1), height=keys.height, width=keys.width
+    )
+    holder.add_widget(keys)
+    return holder

@@ -1,0 +1,238 @@
+"""``--tour``: visit every screen in both modes with synthetic taps and screenshot each.
+
+Taps are real Kivy touch events (a ``MotionEvent`` through the event loop),
+so the tour exercises the same paths a finger does.  Each screenshot is named
+for what it shows and the mode (``power_detail-elder.png``); ``tour.json``
+lists them with the item and the QR URL the screen showed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kivy.clock import Clock
+from kivy.input.motionevent import MotionEvent
+
+from kiosk.viewmodels.nav import Place
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from kivy.uix.widget import Widget
+
+    from kiosk.app.main import Kiosk
+
+__all__ = ["Tour", "find", "tap"]
+
+log = logging.getLogger(__name__)
+FRAMES = 3  # frames to let layout settle after a change
+
+
+class _Tap(MotionEvent):  # type: ignore[misc]
+    def __init__(self, x: float, y: float, width: float, height: float) -> None:
+        super().__init__(
+            "tour", 1, {"sx": x / width, "sy": y / height}, is_touch=True, type_id="touch"
+        )
+        self.profile = ["pos"]
+
+    def depack(self, args: dict[str, float]) -> None:
+        self.sx, self.sy = args["sx"], args["sy"]
+        super().depack(args)
+
+
+def tap(widget: Widget) -> None:
+    """Press and release at the widget's centre, as a finger would."""
+    from kivy.base import EventLoop  # noqa: PLC0415
+    from kivy.core.window import Window  # noqa: PLC0415
+
+    x, y = widget.to_window(*widget.center)
+    touch = _Tap(x, y, Window.width, Window.height)
+    EventLoop.post_dispatch_input("begin", touch)
+    EventLoop.post_dispatch_input("end", touch)
+
+
+def find(root: Widget, name: str) -> Widget | None:
+    """The first widget under ``root`` whose ``name`` starts with ``name``."""
+    for widget in root.walk():
+        if str(getattr(widget, "name", "")).startswith(name):
+            return widget
+    return None
+
+
+def find_row(root: Widget) -> Widget | None:
+    """The first visible list row."""
+    from kiosk.app.screens.browse import RowView  # noqa: PLC0415
+
+    rows = [w for w in root.walk() if isinstance(w, RowView) and w.item]
+    return max(rows, key=lambda w: w.y) if rows else None
+
+
+class Tour:
+    """Drives the kiosk through every screen, one step per few frames."""
+
+    def __init__(self, kiosk: Kiosk, out: Path) -> None:
+        self.kiosk = kiosk
+        self.out = out
+        self.shots: list[dict[str, Any]] = []
+        self._steps: Iterator[int] | None = None
+
+    def start(self) -> None:
+        """Begin once the release is loaded."""
+        self.out.mkdir(parents=True, exist_ok=True)
+        self._steps = self._run()
+        Clock.schedule_once(self._next, 0.5)
+
+    def _next(self, _dt: float) -> None:
+        assert self._steps is not None  # noqa: S101 - set in start()
+        try:
+            frames = next(self._steps)
+        except StopIteration:
+            self._finish()
+            return
+        except Exception:
+            log.exception("the tour failed")
+            self.kiosk.exit_code = 1
+            self._finish()
+            return
+        Clock.schedule_once(self._next, frames / 30)
+
+    def _finish(self) -> None:
+        (self.out / "tour.json").write_text(
+            json.dumps(self.shots, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+        from kivy.app import App  # noqa: PLC0415
+
+        App.get_running_app().stop()
+
+    def shoot(self, name: str) -> None:
+        """Screenshot the window as ``<name>-<mode>.png``."""
+        from kivy.core.window import Window  # noqa: PLC0415
+
+        mode = "elder" if self.kiosk.elder else "normal"
+        target = self.out / f"{name}-{mode}.png"
+        written = Path(Window.screenshot(name=str(self.out / f"{name}-{mode}-.png")))
+        written.replace(target)
+        current = self.kiosk.current
+        qr = getattr(getattr(current, "qr_card", None), "qr_url", None)
+        self.shots.append(
+            {
+                "file": target.name,
+                "screen": name,
+                "mode": mode,
+                "item": self.kiosk.nav.current.item,
+                "qr": qr,
+            }
+        )
+        log.info("tour: %s", target)
+
+    def _tap(self, name: str) -> Iterator[int]:
+        yield 2  # a just-built screen is laid out on the next frame
+        widget = find(self.kiosk.root, name)
+        if widget is None:
+            raise LookupError(f"tour: no widget named {name!r} on {self.kiosk.screen_name}")
+        tap(widget)
+        yield FRAMES
+
+    def _rows(self) -> Iterator[int]:
+        """Wait (up to two seconds) for the RecycleView to lay out its rows."""
+        for _ in range(60):
+            if find_row(self.kiosk.root) is not None:
+                return
+            yield 1
+
+    def _tap_row(self) -> Iterator[int]:
+        row = find_row(self.kiosk.root)
+        if row is None:
+            raise LookupError(f"tour: no list row on {self.kiosk.screen_name}")
+        tap(row)
+        yield FRAMES
+
+    def _run(self) -> Iterator[int]:  # noqa: C901 - a script of screens
+        kiosk = self.kiosk
+        # The first screen a new kiosk shows, before the release is read.
+        while kiosk.library is None:
+            if kiosk.loading_reason:
+                break
+            yield 10
+        for elder in (False, True):
+            if elder:
+                yield from self._tap("elder")
+            if kiosk.library is None:
+                self.shoot("loading")
+                continue
+            kiosk.home()
+            yield FRAMES
+            self.shoot("home")
+            for section, name in (
+                ("leaders", "leader"),
+                ("powers", "power"),
+                ("projects", "project"),
+                ("catalogue", "catalogue"),
+            ):
+                kiosk.home()
+                yield FRAMES
+                yield from self._tap(f"tile-{section}")
+                self.shoot(f"{name}_groups")
+                yield from self._tap("group-")
+                yield from self._rows()
+                self.shoot(f"{name}_list")
+                yield from self._tap_row()
+                self.shoot(f"{name}_detail")
+            for place, name in self._special_details():
+                kiosk.go(place)
+                yield FRAMES
+                self.shoot(name)
+            for section, name in (("guide", "guide"), ("reports", "report"), ("notices", "notice")):
+                kiosk.home()
+                yield FRAMES
+                yield from self._tap(f"tile-{section}")
+                yield from self._rows()
+                self.shoot(f"{name}_list")
+                yield from self._tap_row()
+                self.shoot(f"{name}_detail")
+            kiosk.home()
+            yield FRAMES
+            yield from self._tap("search")
+            for key in "BDCDJ":
+                yield from self._tap(f"key-{key}")
+            self.shoot("search")
+            kiosk.go(Place("attract"))
+            yield FRAMES
+            self.shoot("attract")
+            if elder:
+                continue
+            library = kiosk.library
+            kiosk.library = None
+            kiosk.loading_reason = "尚未收到内容"
+            kiosk.home()
+            yield FRAMES
+            self.shoot("loading")
+            kiosk.library = library
+            kiosk.set_elder(elder=False)
+
+    def _special_details(self) -> list[tuple[Place, str]]:
+        """A power drawn from steps, one with only a published image, and a 2021 report."""
+        library = self.kiosk.library
+        found: list[tuple[Place, str]] = []
+        if library is None:
+            return found
+        from content.enums import EntityType  # noqa: PLC0415
+
+        steps = image = None
+        for entry in library.by_type[EntityType.POWER_ITEM]:
+            record = library.record(entry.id) or {}
+            chart = record.get("flowchart") or {}
+            if steps is None and len(chart.get("steps") or ()) >= 5:
+                steps = entry.id
+            if image is None and chart.get("image") and not chart.get("steps"):
+                image = entry.id
+            if steps and image:
+                break
+        if steps:
+            found.append((Place("detail", item=steps), "power_flowchart"))
+        if image:
+            found.append((Place("detail", item=image), "power_flowchart_image"))
+        return found

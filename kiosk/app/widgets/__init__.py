@@ -1,0 +1,1 @@
+"""Kiosk widgets: basic pieces, the QR code, flowcharts and charts."""
