@@ -8,6 +8,7 @@ visits every screen in both modes and exits.
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -60,6 +61,14 @@ def run(settings: KioskSettings, speaker: Speaker | None = None) -> int:
             voice.stop()
 
     app = KioskApp()
+
+    def stop(_signum: int, _frame: object) -> None:
+        # systemd stops the kiosk with SIGTERM: leave the loop, stop 朗读, exit 0.
+        from kivy.clock import Clock  # noqa: PLC0415
+
+        Clock.schedule_once(lambda _dt: app.stop())
+
+    signal.signal(signal.SIGTERM, stop)
     app.run()
     return app.kiosk.exit_code if hasattr(app, "kiosk") else 1
 
@@ -263,6 +272,7 @@ class Kiosk:
             widget = build_home(self, landscape=landscape)
         if self.library is not None or place.screen == "attract":
             self.screen_name = place.screen
+        log.info("screen %s %s", self.screen_name, place)
         self.body.clear_widgets()
         self.body.add_widget(widget)
         self.current = widget

@@ -310,3 +310,20 @@ def test_espeak_speaks_mandarin_here(tmp_path):
         ["espeak-ng", "-v", "cmn", "-w", str(wav), "政务公开"], check=True, capture_output=True
     )
     assert wav.stat().st_size > 10_000  # about a second of speech
+
+
+def test_the_elder_mode_meets_the_miit_rules():
+    from kiosk.viewmodels.theme import ELDER, NORMAL, contrast_ratio
+
+    px_per_pt = 4 / 3
+    assert ELDER.body_sp >= 18 * px_per_pt
+    assert ELDER.heading_sp >= 30 * px_per_pt
+    assert ELDER.touch_dp >= 60
+    assert NORMAL.touch_dp >= 44
+    assert ELDER.line_spacing >= 1.3
+    for name in ("fg", "muted", "accent", "ok", "warn", "line"):
+        for background in (ELDER.bg, ELDER.surface):
+            assert contrast_ratio(getattr(ELDER, name), background) >= 7, name
+        for background in (NORMAL.bg, NORMAL.surface):
+            assert contrast_ratio(getattr(NORMAL, name), background) >= 4.5, name
+    assert contrast_ratio(ELDER.on_accent, ELDER.accent) >= 7
