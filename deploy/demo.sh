@@ -71,6 +71,24 @@ PY
     --channel town-nanan --token-file "$KIOSK_HOME/token" --once
 echo "kiosk: active release in $KIOSK_HOME/active"
 "$BIN/gongkai" device list --home "$DEMO_HOME"
+
+# The hall kiosk app on what the agent activated: a tour of every screen in both
+# modes (under Xvfb when this machine has no display), then, on a desktop, the app.
+TOUR="$DEMO_HOME/kiosk-tour"
+rm -rf "$TOUR"
+if [ -n "${DISPLAY:-}" ]; then
+    "$BIN/gongkai" kiosk --home "$KIOSK_HOME" --tour "$TOUR" --size 540x960
+else
+    xvfb-run -a -s "-screen 0 1080x1920x24 -nolisten tcp" \
+        "$BIN/gongkai" kiosk --home "$KIOSK_HOME" --tour "$TOUR" --no-speech
+fi
+echo "kiosk screenshots (one per screen and mode):"
+ls "$TOUR"/*.png | sed 's/^/  /'
+if [ -n "${DISPLAY:-}" ]; then
+    "$BIN/gongkai" kiosk --home "$KIOSK_HOME" --size 540x960 >"$KIOSK_HOME/app.log" 2>&1 &
+    PIDS+=($!)
+    echo "kiosk app: open on $DISPLAY (log: $KIOSK_HOME/app.log)"
+fi
 "$BIN/gongkai" kiosk-agent --publisher "$PUBLISHER" --home "$KIOSK_HOME" \
     --channel town-nanan --token-file "$KIOSK_HOME/token" >"$KIOSK_HOME/agent.log" 2>&1 &
 PIDS+=($!)

@@ -196,22 +196,26 @@ class Tour:
             kiosk.home()
             yield FRAMES
             yield from self._tap("search")
+            yield from self._tap("key-clear")
             for key in "BDCDJ":
                 yield from self._tap(f"key-{key}")
             self.shoot("search")
             kiosk.go(Place("attract"))
             yield FRAMES
             self.shoot("attract")
-            if elder:
-                continue
-            library = kiosk.library
-            kiosk.library = None
-            kiosk.loading_reason = "尚未收到内容"
-            kiosk.home()
-            yield FRAMES
-            self.shoot("loading")
-            kiosk.library = library
-            kiosk.set_elder(elder=False)
+            if not elder:
+                yield from self._loading()
+
+    def _loading(self) -> Iterator[int]:
+        """What a new kiosk shows before its first release (drawn, then restored)."""
+        kiosk = self.kiosk
+        library, kiosk.library = kiosk.library, None
+        kiosk.loading_reason = "尚未收到内容"
+        kiosk.home()
+        yield FRAMES
+        self.shoot("loading")
+        kiosk.library = library
+        kiosk.set_elder(elder=False)
 
     def _special_details(self) -> list[tuple[Place, str]]:
         """A power drawn from steps, one with only a published image, and a 2021 report."""

@@ -6,6 +6,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from kivy.metrics import dp
+from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.scrollview import ScrollView
@@ -61,11 +62,12 @@ def build_search(ui: Ui, *, landscape: bool) -> Widget:
 
 def _keypad(ui: Ui, *, landscape: bool) -> Widget:
     theme = ui.theme
-    keys = GridLayout(cols=6 if landscape else 9, spacing=dp(6), size_hint=(None, None))
+    cols = 6 if landscape else 9
     side = dp(theme.touch_dp * 1.15)
-    keys.width = keys.cols * (side + dp(6))
-    rows = -(-(len(KEYS) + 2) // keys.cols)
-    keys.height = rows * (side + dp(6))
+    gap = dp(6)
+    keys = GridLayout(cols=cols, spacing=gap, size_hint=(None, None))
+    keys.width = cols * (side + gap)
+    keys.height = -(-len(KEYS) // cols) * (side + gap)
 
     def press(key: str) -> None:
         if ui.library is not None:
@@ -85,21 +87,21 @@ def _keypad(ui: Ui, *, landscape: bool) -> Widget:
                 height=side,
             )
         )
+    # 删除 and 清空 get a wide row of their own: two characters in a key would wrap.
+    edits = BoxLayout(size_hint=(None, None), width=keys.width, height=side, spacing=gap)
     for key, label in (("backspace", "删除"), ("clear", "清空")):
-        keys.add_widget(
+        edits.add_widget(
             TapButton(
-                label,
-                theme,
-                partial(press, key),
-                primary=False,
-                name=f"key-{key}",
-                size_hint=(None, None),
-                width=side,
-                height=side,
+                label, theme, partial(press, key), primary=False, name=f"key-{key}", height=side
             )
         )
-    holder = BoxLayout(
-        size_hint=(1, None) if not landscape else (None, 1), height=keys.height, width=keys.width
-    )
+    holder = BoxLayout(orientation="vertical", spacing=gap, size_hint=(None, None))
+    holder.width, holder.height = keys.width, keys.height + side + gap
     holder.add_widget(keys)
-    return holder
+    holder.add_widget(edits)
+    centred = AnchorLayout(anchor_x="center", size_hint=(1, None), height=holder.height)
+    if landscape:
+        centred.size_hint = (None, 1)
+        centred.width = holder.width
+    centred.add_widget(holder)
+    return centred
