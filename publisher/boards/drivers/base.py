@@ -1,0 +1,50 @@
+"""The driver interface every controller driver implements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from publisher.boards.program import Program
+
+
+class BoardError(Exception):
+    """A push failed; ``str(exc)`` says why in words staff can act on."""
+
+
+class BoardUnreachableError(BoardError):
+    """No connection, or no reply before the timeout."""
+
+
+class BoardRejectedError(BoardError):
+    """The controller answered with a NACK (or an error code)."""
+
+
+@dataclass(frozen=True)
+class PushResult:
+    """What one push did."""
+
+    board_id: str
+    frames: int  # protocol frames (or datagrams, or files) sent
+    bytes_sent: int
+    seconds: float
+    detail: str = ""
+
+
+class Driver(Protocol):
+    """Pushes a :class:`Program` to one board.
+
+    ``push`` raises :class:`BoardUnreachableError` or :class:`BoardRejectedError`; it
+    reconnects by itself on the next call after a failure.  Retrying with
+    back-off across calls is the caller's job (the pusher), so one dead board
+    never holds up the others.
+    """
+
+    def push(self, program: Program) -> PushResult:
+        """Send the program; return when the controller has acknowledged it."""
+        ...
+
+    def close(self) -> None:
+        """Drop any open connection."""
+        ...
