@@ -18,7 +18,29 @@ class BoardUnreachableError(BoardError):
 
 
 class BoardRejectedError(BoardError):
-    """The controller answered with a NACK (or an error code)."""
+    """The controller answered with a NACK (or an error code).
+
+    ``code`` is the controller's error number when it gave one (Onbon
+    ``CmdError``), so callers can tell "busy" (3, worth a retry) from "font
+    missing" (12, needs a person) without parsing the message.
+    """
+
+    def __init__(self, message: str, *, code: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class BoardContentError(BoardError, ValueError):
+    """The program cannot be shown on this board as it stands.
+
+    Raised before anything is sent: a character the font card cannot encode
+    (``char`` names it), or a program too big for the controller's buffer.
+    Retrying does not help; the content or the board configuration must change.
+    """
+
+    def __init__(self, message: str, *, char: str | None = None) -> None:
+        super().__init__(message)
+        self.char = char
 
 
 @dataclass(frozen=True)
