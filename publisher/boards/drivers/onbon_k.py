@@ -35,7 +35,13 @@ from publisher.boards.drivers.base import (
     BoardUnreachableError,
     PushResult,
 )
-from publisher.boards.drivers.onbon_framing import FrameError, KHeader, k_frame, parse_k_reply
+from publisher.boards.drivers.onbon_framing import (
+    ACK_GROUP,
+    FrameError,
+    KHeader,
+    k_frame,
+    parse_k_reply,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -279,6 +285,13 @@ class OnbonKDriver:
         except FrameError as exc:
             self._exchanger.close()
             raise BoardUnreachableError(f"board {self.board.id}: garbled reply ({exc})") from exc
+        if reply.group != ACK_GROUP:
+            # Not an answer to us (an echo on a serial loop, another device): treat as no answer.
+            self._exchanger.close()
+            raise BoardUnreachableError(
+                f"board {self.board.id}: unexpected reply "
+                f"{reply.group:02X} {reply.cmd:02X}, not an ACK or NACK"
+            )
         if not reply.ok:
             raise BoardRejectedError(
                 f"board {self.board.id} refused the update: error {reply.error}, {reply.meaning}",

@@ -32,7 +32,7 @@ for _i in range(256):
 _UNESC = {b"\xa6\x02": b"\xa5", b"\xa6\x01": b"\xa6", b"\x5b\x02": b"\x5a", b"\x5b\x01": b"\x5b"}
 
 
-class BadFrame(Exception):
+class BadFrameError(Exception):
     pass
 
 
@@ -45,7 +45,7 @@ def crc(data: bytes) -> int:
 
 def unescape(body: bytes) -> bytes:
     if re.search(rb"[\xa5\x5a]|[\xa6\x5b](?![\x01\x02])", body):
-        raise BadFrame("raw A5/5A or dangling escape inside the frame")
+        raise BadFrameError("raw A5/5A or dangling escape inside the frame")
     return re.sub(rb"[\xa6\x5b][\x01\x02]", lambda m: _UNESC[m.group(0)], body)
 
 
@@ -73,12 +73,12 @@ def parse(frame: bytes, kind: str) -> Parsed:
     """Un-escape, check the CRC and the length field, split header and data."""
     m = re.fullmatch(rb"\xa5+(.*)\x5a", frame, re.DOTALL)
     if not m:
-        raise BadFrame("no A5 preamble or no 5A end")
+        raise BadFrameError("no A5 preamble or no 5A end")
     body = m.group(1)
     raw = unescape(body)
     phy1, tail = raw[:-2], raw[-2:]
     if crc(phy1) != int.from_bytes(tail, "little"):
-        raise BadFrame("CRC")
+        raise BadFrameError("CRC")
     escapes = len(body) - len(raw)
     if kind == "k":
         hdr = {
@@ -102,7 +102,7 @@ def parse(frame: bytes, kind: str) -> Parsed:
         }
         data = phy1[16:]
     if hdr["data_len"] != len(data):
-        raise BadFrame(f"length field {hdr['data_len']} != {len(data)}")
+        raise BadFrameError(f"length field {hdr['data_len']} != {len(data)}")
     return Parsed(kind, hdr, data, escapes)
 
 
@@ -120,12 +120,15 @@ def reply(kind: str, *, error: int = 0) -> bytes:
     if kind == "k":
         return build(kind, bytes([0xA0, 0x01 if error else 0x00, error, 0, 0]))
     status = 1 if error else 0
-    return build(kind, bytes([0, 0xA0, 0x01 if error else 0x00]) + struct.pack("<HHH", status, error, 0))
+    return build(
+        kind, bytes([0, 0xA0, 0x01 if error else 0x00]) + struct.pack("<HHH", status, error, 0)
+    )
 
 
 @dataclass
 class KArea:
-    params: tuple[int, ...]  # type, x, y, w, h, id, lines, run, timeout, sound, ext, align, single, newline, disp, exit, speed, stay
+    # type x y w h id lines run timeout sound ext align single newline disp exit speed stay
+    params: tuple[int, ...]
     text: bytes
 
 
@@ -141,7 +144,8 @@ def parse_k_dynamic(data: bytes) -> list[KArea]:
         pos += 2
         area = data[pos : pos + length]
         fixed = struct.unpack_from("<BHHHHBBBHBBBBBBBBBI", area)
-        assert fixed[9] == 0 and fixed[10] == 0  # no sound, no extension fields
+        assert fixed[9] == 0  # no sound
+        assert fixed[10] == 0  # no extension fields
         text = area[struct.calcsize("<BHHHHBBBHBBBBBBBBBI") :]
         assert len(text) == fixed[-1]
         areas.append(KArea(fixed[:-1], text))
@@ -187,7 +191,9 @@ def parse_g_update(data: bytes) -> GUpdate:
     update = GUpdate(area_id, x, y, w, h, immediate)
     for _ in range(npages):
         (plen,) = struct.unpack_from("<I", para, pos)
-        _style, disp, _clear, _speed, stay, _rep, valid = struct.unpack_from("<BBBBHBH", para, pos + 4)
+        _style, disp, _clear, _speed, stay, _rep, valid = struct.unpack_from(
+            "<BBBBHBH", para, pos + 4
+        )
         offset, dlen = struct.unpack_from("<II", para, pos + 4 + plen - 8)
         update.pages.append(GPage(disp, stay, valid, pixels[offset : offset + dlen]))
         pos += 4 + plen
