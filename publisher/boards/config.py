@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -163,8 +164,17 @@ def load_boards(
     towns: Sequence[TownConfig] = (),
     file: str = "gongkai.toml",
     text: str = "",
+    base: Path | None = None,
 ) -> BoardSet:
-    """Check every ``[[boards]]`` table; ``text`` (the file's text) gives line numbers."""
+    """Check every ``[[boards]]`` table.
+
+    Args:
+        tables: the raw ``[[boards]]`` tables.
+        towns: the county's towns (a board's ``town`` must be one, or ``county``).
+        file: the file's name, for messages.
+        text: the file's text, for line numbers in messages.
+        base: the folder a relative preview ``address`` is inside (the home).
+    """
     boards: list[BoardConfig] = []
     issues: list[BoardIssue] = []
     seen: set[str] = set()
@@ -202,7 +212,7 @@ def load_boards(
                 town=_town_id(parsed.town, towns),
                 place=parsed.place,
                 driver=parsed.driver,
-                address=parsed.address,
+                address=_address(parsed, base),
                 width=parsed.width,
                 height=parsed.height,
                 colors=parsed.colors,
@@ -276,6 +286,12 @@ def render_boards(boards: Iterable[BoardConfig]) -> str:
             '# hours = "07:30-18:00"',
         ]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _address(parsed: _BoardTable, base: Path | None) -> str:
+    if parsed.driver == "preview" and base is not None and not Path(parsed.address).is_absolute():
+        return str(base / parsed.address)
+    return parsed.address
 
 
 def _town_id(town: str, towns: Sequence[TownConfig]) -> str:
