@@ -242,14 +242,14 @@ def _list(args: argparse.Namespace) -> int:
         print(json.dumps({"boards": rows, "issues": issues}, ensure_ascii=False, indent=2))
     else:
         print(f"{'board':<14} {'driver':<16} {'size':<9} {'colors':<6} {'last push':<17} "
-              f"{'result':<11} reachable")  # fmt: skip
+              f"{'result':<15} reachable")  # fmt: skip
         for row in rows:
             reachable = {True: "yes", False: "NO", None: "?"}[row["reachable"]]
             result = row["result"] or "never"
             if row["failures"]:
                 result += f" ×{row['failures']}"
             print(f"{row['id']:<14} {row['driver']:<16} {row['size']:<9} {row['colors']:<6} "
-                  f"{(row['last_push_at'] or 'never')[:16]:<17} {result:<11} {reachable}"
+                  f"{(row['last_push_at'] or 'never')[:16]:<17} {result:<15} {reachable}"
                   + (f"  {row['error']}" if row["error"] else ""))  # fmt: skip
     return EXIT_USAGE if runner.boards.issues else EXIT_OK
 
