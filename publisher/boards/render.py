@@ -155,7 +155,7 @@ def _canvas(board: BoardConfig) -> Image.Image:
 
 
 def _ink(board: BoardConfig, color: str) -> int | tuple[int, int, int]:
-    return 1 if board.colors == "mono" else RGB[color]
+    return 255 if board.colors == "mono" else RGB[color]  # mode "1" stores on as 255
 
 
 def _showable(board: BoardConfig, font: BoardFont, text: str) -> str:
@@ -178,7 +178,15 @@ def _text_slides(
     slides = []
     for page in pages(lines, per_page):
         image = _canvas(board)
-        _draw_lines(image, font, page, left=0, width=board.width, ink=_ink(board, color))
+        _draw_lines(
+            image,
+            font,
+            page,
+            left=0,
+            width=board.width,
+            ink=_ink(board, color),
+            center=len(lines) == 1,
+        )
         slides.append(
             Slide(image=image, lines=tuple(page), color=color, seconds=seconds, kind=kind)
         )
@@ -193,11 +201,12 @@ def _draw_lines(
     left: int,
     width: int,
     ink: int | tuple[int, int, int],
+    center: bool,
 ) -> None:
     """Draw lines in the box from ``left``, ``width`` wide, centred vertically.
 
-    A single line is centred horizontally (a title); several lines start at the
-    left edge, as a paragraph reads.
+    A text of one line is centred horizontally (``center``, a title); a longer
+    text starts every line at the left edge, on every page, as a paragraph reads.
     """
     if not lines:
         return
@@ -206,7 +215,7 @@ def _draw_lines(
     top = gap + (spare - gap * (len(lines) + 1)) // 2
     for line in lines:
         x = left
-        if len(lines) == 1:
+        if center:
             x += max(0, (width - font.width(line)) // 2)
         for char in line:
             glyph = font.glyph(char)
@@ -243,7 +252,8 @@ def _qr_slide(board: BoardConfig, font: BoardFont, item: QrItem) -> Slide:
     lines: list[str] = []
     if room >= font.px:
         lines = break_lines(caption, room, font.width)[: max(1, board.height // font.px)]
-        _draw_lines(image, font, lines, left=side + 2, width=room, ink=_ink(board, item.color))
+        ink = _ink(board, item.color)
+        _draw_lines(image, font, lines, left=side + 2, width=room, ink=ink, center=len(lines) == 1)
     return Slide(
         image=image,
         lines=tuple(lines),
