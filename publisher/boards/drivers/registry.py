@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from publisher.boards.drivers.flaschen import FlaschenDriver
 from publisher.boards.drivers.onbon_g6 import OnbonG6Driver
@@ -12,22 +12,6 @@ from publisher.boards.drivers.preview import PreviewDriver
 if TYPE_CHECKING:
     from publisher.boards.drivers.base import Driver
     from publisher.boards.program import BoardConfig, Program
-
-
-class EncodingDriver(Protocol):
-    """A :class:`~publisher.boards.drivers.base.Driver` that can also encode without I/O."""
-
-    def push(self, program: Program) -> object:
-        """Send the program."""
-        ...
-
-    def close(self) -> None:
-        """Drop any connection."""
-        ...
-
-    def encode(self, program: Program) -> list[bytes]:
-        """The frames, datagrams or files ``push`` would send or write."""
-        ...
 
 
 _DRIVERS: dict[str, type[OnbonKDriver | OnbonG6Driver | FlaschenDriver | PreviewDriver]] = {
