@@ -115,8 +115,8 @@ def items_for(
             caption = part.caption or "扫码看全文"
             items.append(QrItem(part.value, caption, color=color, seconds=seconds))
         else:
-            texts = _lines(part, snapshot, scopes, at)
-            items += [TextItem(fit(text), color=color, seconds=seconds) for text in texts]
+            texts = [fit(_join(text, board, font)) for text in _lines(part, snapshot, scopes, at)]
+            items.extend(TextItem(text, color=color, seconds=seconds) for text in texts)
     return items
 
 
@@ -190,21 +190,34 @@ def _lines(part: Content, snap: ContentSnapshot, scopes: set[str], at: datetime)
         return [n.led_text or n.title for n in notices[: part.limit]]
     if part.kind == "projects":
         return [_project_line(p) for p in snap.projects if p.scope in scopes][: part.limit]
+    # Leaders: the duty line.
     return [f"{x.post}{x.name}：{x.responsibilities}" for x in snap.leaders if x.scope in scopes][
         : part.limit
     ]
 
 
 def _project_line(project: Project) -> str:
-    """``XX项目 完成率63%`` (or the status when no rate is published)."""
+    """``XX项目 完成率63%`` (or the status when no rate is published).
+
+    The two parts are joined by a tab: :func:`items_for` turns it into a space
+    when the line fits the board, else into a line break, so that "完成率63%"
+    is never split.
+    """
     pct: Decimal | None = project.progress_pct
     if pct is None:
         rates = [u.completion_pct for u in project.updates if u.completion_pct is not None]
         pct = rates[-1] if rates else None
     if pct is None:
-        return f"{project.name} {project.status.label}"
+        return f"{project.name}\t{project.status.label}"
     shown = pct.quantize(Decimal(1)) if pct == pct.to_integral() else pct.quantize(Decimal("0.1"))
-    return f"{project.name} 完成率{shown}%"
+    return f"{project.name}\t完成率{shown}%"
+
+
+def _join(text: str, board: BoardConfig, font: BoardFont) -> str:
+    if "\t" not in text:
+        return text
+    line = text.replace("\t", " ")
+    return line if font.width(line) <= board.width else text.replace("\t", "\n")
 
 
 def _fitter(board: BoardConfig, font: BoardFont) -> Callable[[str], str]:
@@ -216,7 +229,7 @@ def _fitter(board: BoardConfig, font: BoardFont) -> Callable[[str], str]:
         return len(break_lines(text, board.width, font.width)) <= budget
 
     def fit(text: str) -> str:
-        text = " ".join(text.split())
+        text = "\n".join(" ".join(line.split()) for line in text.split("\n"))
         if fits(text):
             return text
         low, high = 0, len(text)  # the longest prefix that fits with the ellipsis

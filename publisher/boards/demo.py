@@ -123,7 +123,12 @@ def demo_rules(*, now: datetime, site: str) -> Sequence[Rule]:
             priority=1,
             content=(
                 Content("notices", limit=3, color="yellow"),
-                Content("qr", f"{site}/zwgk/tzgg/index.shtml", caption="扫码查看通知公告"),
+                Content(
+                    "qr",
+                    f"{site}/zwgk/tzgg/index.shtml",
+                    caption="扫码查看通知公告",
+                    color="yellow",
+                ),
             ),
         ),
     )
