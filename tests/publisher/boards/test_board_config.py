@@ -59,7 +59,7 @@ def test_good_boards_survive_bad_neighbours_and_ids_must_be_unique():
         "[[boards]]", 'id = "a"', 'name = "A2"', 'driver = "preview"', 'address = "p/b"',
         "width = 64", "height = 16", 'colors = "mono"',
     ]  # fmt: skip
-    text = "\n".join(lines)  # noqa: FLY002 - one TOML line per list entry
+    text = "\n".join(lines)
     tables = tomllib.loads(text)["boards"]
     found = load_boards(tables, towns=TOWNS, file="g.toml", text=text, base=Path("/home/x"))
     (board,) = found.boards
