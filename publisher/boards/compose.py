@@ -21,7 +21,7 @@ from content.enums import Validity
 from publisher.boards.config import board_scope
 from publisher.boards.fonts import BoardFont, find_font
 from publisher.boards.layout import break_lines
-from publisher.boards.program import Program
+from publisher.boards.program import Program, Slide
 from publisher.boards.render import (
     ClockItem,
     Item,
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from publisher.boards.schedule import Content, Resolution, Rule
 
 __all__ = [
+    "Composer",
     "ContentSnapshot",
     "Problem",
     "check_rule",
@@ -88,14 +89,51 @@ def program_for(
     font: BoardFont | None = None,
 ) -> Program:
     """The program ``board`` should play under ``resolution`` (blank when no winner)."""
-    winner = resolution.winner
-    if winner is None:
-        return Program(board.id, (blank_slide(board),), reason=resolution.why)
-    face = font or find_font(board.font_px)
-    slides = render_items(board, face, items_for(board, winner, snapshot, resolution.at, face))
-    if not slides:
-        return Program(board.id, (blank_slide(board),), reason=f"{winner.describe()}: no content")
-    return Program(board.id, slides, reason=winner.describe())
+    return Composer(snapshot).program(board, resolution, font=font)
+
+
+class Composer:
+    """Builds programs from one content snapshot, sharing work between boards.
+
+    Boards of the same shape (size, colours, font, driver) and scope under the
+    same rule show the same slides, so slides are rendered once per such key
+    and reused: a county's 500 boards come down to a few dozen renders. The
+    key holds the day (notices leave when their publicity period ends) and,
+    for rules with a clock, the minute. Make a new composer for a new snapshot.
+    """
+
+    def __init__(self, snapshot: ContentSnapshot, *, max_entries: int = 4096) -> None:
+        self.snapshot = snapshot
+        self._slides: dict[tuple[object, ...], tuple[Slide, ...]] = {}
+        self._max = max_entries
+
+    def program(
+        self, board: BoardConfig, resolution: Resolution, *, font: BoardFont | None = None
+    ) -> Program:
+        """The program ``board`` should play under ``resolution`` (blank when no winner)."""
+        winner = resolution.winner
+        if winner is None:
+            return Program(board.id, (blank_slide(board),), reason=resolution.why)
+        face = font or find_font(board.font_px)
+        local = resolution.at.astimezone(SHANGHAI)
+        clock = any(part.kind == "clock" for part in winner.content)
+        key = (
+            board.width, board.height, board.colors, board.font_px, board.driver,
+            board_scope(board), winner.content, local.date(),
+            (local.hour, local.minute) if clock else None, face.path,
+        )  # fmt: skip
+        slides = self._slides.get(key)
+        if slides is None:
+            items = items_for(board, winner, self.snapshot, resolution.at, face)
+            slides = render_items(board, face, items)
+            if len(self._slides) >= self._max:
+                self._slides.clear()
+            self._slides[key] = slides
+        if not slides:
+            return Program(
+                board.id, (blank_slide(board),), reason=f"{winner.describe()}: no content"
+            )
+        return Program(board.id, slides, reason=winner.describe())
 
 
 def items_for(

@@ -14,7 +14,7 @@ import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from publisher.boards.compose import ContentSnapshot, program_for
+from publisher.boards.compose import Composer, ContentSnapshot, program_for
 from publisher.boards.config import BoardSet, load_boards
 from publisher.boards.push import Pusher, PushReport
 from publisher.boards.schedule import next_change, resolve
@@ -126,9 +126,9 @@ class BoardRunner:
         if not boards:
             return []
         rules = rule_list(now=now)
-        snapshot = self.snapshot()
+        composer = Composer(self.snapshot())  # boards of one shape share renders
         programs = [
-            (board, program_for(board, resolve(board, rules, now), snapshot)) for board in boards
+            (board, composer.program(board, resolve(board, rules, now))) for board in boards
         ]
         return self.pusher.run(programs, force=force)
 
