@@ -81,6 +81,8 @@ def _carry(line: list[str], token: str) -> list[str]:
             carry.insert(0, line.pop())
             if carry[0][0] not in CLOSING:  # "。”" moves down with the character before
                 break
+    while line and line[-1].isspace():
+        line.pop()  # the break eats the space
     # An opening mark may not end this line.
     while len(line) > 1 and line[-1][-1] in OPENING:
         carry.insert(0, line.pop())
