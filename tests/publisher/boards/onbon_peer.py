@@ -2,8 +2,8 @@
 
 Written from led-boards.md §3 without importing ``onbon_framing``, so a
 shared mistake cannot make the encoder and its checker agree.  The CRC is the
-vendor's table method (the doc's appendix), not the bitwise loop the driver
-uses; unescaping is a regex, not a state machine.
+vendor's table method (the doc's appendix), byte by byte, not the two-byte
+table the driver uses; unescaping is a regex, not a state machine.
 
 ``FakeController`` is a real TCP server on 127.0.0.1 (ephemeral port) in a
 thread.  It parses every request with this parser, records it, and answers

@@ -44,6 +44,12 @@ def test_crc_matches_the_vendor_table_method(data):
     assert fr.crc16_arc(data) == peer.crc(data)
 
 
+@given(st.binary(max_size=301), st.binary(max_size=301))
+def test_crc_continues_a_running_crc_across_odd_lengths(head, tail):
+    assert fr.crc16_arc(tail, fr.crc16_arc(head)) == peer.crc(head + tail)
+    assert fr.crc16_arc(bytearray(head + tail)) == peer.crc(head + tail)
+
+
 # -- golden frames -------------------------------------------------------------
 
 
@@ -126,6 +132,7 @@ def test_reply_length_must_match_header():
 @given(st.binary(max_size=2000))
 def test_escape_round_trip(data):
     escaped = fr.escape(data)
+    assert escaped == peer.escape(data)
     assert 0xA5 not in escaped
     assert 0x5A not in escaped
     assert fr.unescape(escaped) == data
