@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
 
+from PIL import Image, ImageChops
+
 from publisher.boards.drivers._link import ByteLink, Exchanger, link_for
 from publisher.boards.drivers.base import (
     BoardContentError,
@@ -46,8 +48,6 @@ from publisher.boards.drivers.onbon_framing import (
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-
-    from PIL import Image
 
     from publisher.boards.program import BoardConfig, Program
 
@@ -161,16 +161,12 @@ def delete_all_data(*, reply: bool = True) -> bytes:
 
 def encode_pixels(image: Image.Image, fmt: PixelFormat) -> bytes:
     """The page bytes of ``image`` in ``fmt`` (see the module docstring)."""
+    rgb = image.convert("RGB")
     if fmt is PixelFormat.RGB888:
-        return image.convert("RGB").tobytes()
+        return rgb.tobytes()
     if fmt is PixelFormat.RGB565:
-        rgb = image.convert("RGB").tobytes()
-        words = (
-            ((r >> 3) << 11) | ((g >> 2) << 5) | (b >> 3)
-            for r, g, b in zip(rgb[0::3], rgb[1::3], rgb[2::3], strict=True)
-        )
-        return b"".join(struct.pack("<H", w) for w in words)
-    return _bits_6e(image)
+        return _rgb565(rgb)
+    return _bits_6e(rgb)
 
 
 def encode_program(
@@ -296,23 +292,36 @@ class OnbonG6Driver:
             )
 
 
-def _bits_6e(image: Image.Image) -> bytes:
+def _rgb565(rgb: Image.Image) -> bytes:
+    # Word RRRRRGGG GGGBBBBB, little-endian: the low byte is GGGBBBBB, the high RRRRRGGG.
+    # The bit fields are disjoint, so adding the bands is OR-ing them.
+    r, g, b = rgb.split()
+    low = ImageChops.add(g.point(_G565_LOW), b.point(_B565))
+    high = ImageChops.add(r.point(_R565), g.point(_G565_HIGH))
+    return Image.merge("LA", (low, high)).tobytes()  # L, A per pixel: low, high
+
+
+def _bits_6e(rgb: Image.Image) -> bytes:
     # [I] BX-6E: red plane, then green plane; 32-bit LE words, bit 31 leftmost;
     # 0 = LED on; rows padded to whole words with 1s (LED off).
-    rgb = image.convert("RGB")
     width, height = rgb.size
-    words_per_row = (width + 31) // 32
     planes = []
     for channel in (0, 1):  # red, green
-        band = rgb.getchannel(channel).tobytes()
-        out = bytearray()
-        for y in range(height):
-            row = band[y * width : (y + 1) * width]
-            for w in range(words_per_row):
-                word = 0xFFFFFFFF
-                for bit, value in enumerate(row[w * 32 : w * 32 + 32]):
-                    if value >= 128:
-                        word &= ~(1 << (31 - bit))
-                out += struct.pack("<I", word & 0xFFFFFFFF)
-        planes.append(bytes(out))
+        off = rgb.getchannel(channel).point(_OFF_BELOW_128, "1")
+        padded = Image.new("1", ((width + 31) // 32 * 32, height), 1)
+        padded.paste(off, (0, 0))
+        # Mode "1" packs 8 pixels a byte, leftmost in bit 7: so each group of four
+        # bytes is the 32-bit word big-endian; reversing each group makes it LE.
+        msb_first = padded.tobytes()
+        words = bytearray(len(msb_first))
+        for i in range(4):
+            words[i::4] = msb_first[3 - i :: 4]
+        planes.append(bytes(words))
     return b"".join(planes)
+
+
+_OFF_BELOW_128 = [255 if v < 128 else 0 for v in range(256)]
+_R565 = [v >> 3 << 3 for v in range(256)]
+_G565_HIGH = [v >> 5 for v in range(256)]
+_G565_LOW = [(v >> 2 & 0b111) << 5 for v in range(256)]
+_B565 = [v >> 3 for v in range(256)]

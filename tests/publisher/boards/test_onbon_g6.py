@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import struct
 import tomllib
 from pathlib import Path
 
@@ -119,6 +121,40 @@ def test_bits_6e_planes_are_active_low_and_padded():
     green = data[8:]
     assert red == bytes.fromhex("ffffff7fffffff7f")
     assert green == bytes.fromhex("ffffffffffffff7f")
+
+
+def rgb565_per_pixel(image: Image.Image) -> bytes:
+    # The manual's formula, one pixel at a time.
+    rgb = image.convert("RGB")
+    pixels = (rgb.getpixel((x, y)) for y in range(rgb.height) for x in range(rgb.width))
+    return b"".join(
+        struct.pack("<H", (r >> 3) << 11 | (g >> 2) << 5 | b >> 3) for r, g, b in pixels
+    )
+
+
+def bits_6e_per_pixel(image: Image.Image) -> bytes:
+    # The module docstring's layout, one bit at a time.
+    rgb = image.convert("RGB")
+    out = bytearray()
+    for channel in (0, 1):
+        for y in range(rgb.height):
+            for x0 in range(0, rgb.width, 32):
+                word = 0xFFFFFFFF
+                for bit in range(min(32, rgb.width - x0)):
+                    if rgb.getpixel((x0 + bit, y))[channel] >= 128:
+                        word &= ~(1 << (31 - bit))
+                out += struct.pack("<I", word)
+    return bytes(out)
+
+
+@pytest.mark.parametrize("mode", ["RGB", "L", "1", "P"])
+def test_packed_pixels_equal_the_per_pixel_definitions(mode):
+    rng = random.Random(mode)
+    for _ in range(12):
+        w, h = rng.randint(1, 97), rng.randint(1, 9)
+        image = Image.frombytes("RGB", (w, h), rng.randbytes(w * h * 3)).convert(mode)
+        assert g6.encode_pixels(image, g6.PixelFormat.RGB565) == rgb565_per_pixel(image)
+        assert g6.encode_pixels(image, g6.PixelFormat.BITS_6E) == bits_6e_per_pixel(image)
 
 
 # -- program encoding and pushes ----------------------------------------------------
