@@ -10,6 +10,7 @@ the :class:`~publisher.boards.push.Pusher` push what changed.
 
 from __future__ import annotations
 
+import functools
 import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -25,6 +26,7 @@ from publisher.tomlfile import ConfigError
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from publisher.boards.drivers import EncodeCache
     from publisher.boards.drivers.base import Driver
     from publisher.boards.program import BoardConfig, Program
     from publisher.boards.push import StateStore
@@ -45,11 +47,11 @@ def boards_of(home: Home, config: Config) -> BoardSet:
     )
 
 
-def default_driver_factory() -> Callable[..., Driver]:
-    """``make_driver`` of the drivers package."""
+def default_driver_factory(cache: EncodeCache | None = None) -> Callable[..., Driver]:
+    """``make_driver`` of the drivers package, its drivers sharing ``cache``."""
     from publisher.boards.drivers.registry import make_driver  # noqa: PLC0415
 
-    return make_driver
+    return make_driver if cache is None else functools.partial(make_driver, cache=cache)
 
 
 class BoardRunner:
@@ -78,8 +80,13 @@ class BoardRunner:
         self.config = config
         self._now = now
         self._boards = boards_of(home, config)
+        if driver_factory is None:
+            from publisher.boards.drivers import EncodeCache  # noqa: PLC0415
+
+            # Boards of one model and size showing one program share its frames.
+            driver_factory = default_driver_factory(EncodeCache())
         self.pusher = Pusher(
-            driver_factory=driver_factory or default_driver_factory(),
+            driver_factory=driver_factory,
             states=states or DjangoStates(),
             now=now,
             timeout=timeout,

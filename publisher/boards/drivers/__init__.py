@@ -1,9 +1,12 @@
 """Controller drivers, one file each; Onbon K and G6 share :mod:`.onbon_framing`.
 
 Entry points: :func:`make_driver` (one driver per board, connects lazily) and
-:func:`encode_only` (the bytes a push would send, no I/O).  See README.md.
+:func:`encode_only` (the bytes a push would send, no I/O); an
+:class:`EncodeCache` shared by the drivers encodes a program once per board
+model and size.  See README.md.
 """
 
+from publisher.boards.drivers._cache import CacheStats, EncodeCache
 from publisher.boards.drivers.base import (
     BoardContentError,
     BoardError,
@@ -23,7 +26,9 @@ __all__ = [
     "BoardError",
     "BoardRejectedError",
     "BoardUnreachableError",
+    "CacheStats",
     "Driver",
+    "EncodeCache",
     "FlaschenDriver",
     "OnbonG6Driver",
     "OnbonKDriver",

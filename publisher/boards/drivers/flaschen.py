@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
     from PIL import Image
 
+    from publisher.boards.drivers._cache import EncodeCache
     from publisher.boards.program import BoardConfig, Program, Slide
 
 FT_PORT = 1337
@@ -100,11 +101,13 @@ class FlaschenDriver:
         timeout: float = 5.0,
         layer: int = 0,
         placement: OffsetPlacement = OffsetPlacement.FOOTER,
+        cache: EncodeCache | None = None,
     ) -> None:
         self.board = board
         self.timeout = timeout
         self.layer = layer
         self.placement = placement
+        self.cache = cache
         host, sep, port = board.address.rpartition(":")
         self._target = (host.strip("[]"), int(port)) if sep else (board.address, FT_PORT)
         self._sock: socket.socket | None = None
@@ -117,7 +120,13 @@ class FlaschenDriver:
         """
         if not program.slides:
             raise BoardContentError(f"board {self.board.id}: empty program")
-        return self._datagrams(program.slides[0])
+        first = program.slides[0]
+        if self.cache is None:
+            return self._datagrams(first)
+        options = (type(self).__qualname__, self.layer, self.placement)
+        return self.cache.frames(
+            self.board, program, lambda: self._datagrams(first), options=options
+        )
 
     def push(self, program: Program) -> PushResult:
         """Show the program's first slide.

@@ -49,6 +49,7 @@ from publisher.boards.drivers.onbon_framing import (
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from publisher.boards.drivers._cache import EncodeCache
     from publisher.boards.program import BoardConfig, Program
 
 # One dynamic area holds at most 300 KB on 6Q and 5E/5Q (manuals).
@@ -225,10 +226,12 @@ class OnbonG6Driver:
         link: ByteLink | None = None,
         fmt: PixelFormat | None = None,
         header: GHeader | None = None,
+        cache: EncodeCache | None = None,
     ) -> None:
         self.board = board
         self.fmt = fmt
         self.header = header
+        self.cache = cache
         self._exchanger = Exchanger(link or link_for(board.address), timeout=timeout)
 
     def encode(self, program: Program) -> list[bytes]:
@@ -237,7 +240,14 @@ class OnbonG6Driver:
         Raises:
             BoardContentError: see :func:`encode_program`.
         """
-        return encode_program(program, self.board, fmt=self.fmt, header=self.header)
+
+        def encode() -> list[bytes]:
+            return encode_program(program, self.board, fmt=self.fmt, header=self.header)
+
+        if self.cache is None:
+            return encode()
+        options = (type(self).__qualname__, self.fmt, self.header)
+        return self.cache.frames(self.board, program, encode, options=options)
 
     def push(self, program: Program) -> PushResult:
         """Send the program; return once the card has acknowledged it.

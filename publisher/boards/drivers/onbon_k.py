@@ -46,6 +46,7 @@ from publisher.boards.drivers.onbon_framing import (
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from publisher.boards.drivers._cache import EncodeCache
     from publisher.boards.program import BoardConfig, Program, Slide
 
 # Chinese and English built-in fonts by pixel height (K protocol §11.1).
@@ -226,10 +227,12 @@ class OnbonKDriver:
         link: ByteLink | None = None,
         header: KHeader | None = None,
         max_text_bytes: int = MAX_TEXT_BYTES,
+        cache: EncodeCache | None = None,
     ) -> None:
         self.board = board
         self.header = header
         self.max_text_bytes = max_text_bytes
+        self.cache = cache
         self._exchanger = Exchanger(
             link or link_for(board.address, baud=board.baud), timeout=timeout
         )
@@ -240,9 +243,16 @@ class OnbonKDriver:
         Raises:
             BoardContentError: see :func:`encode_program`.
         """
-        return encode_program(
-            program, self.board, header=self.header, max_text_bytes=self.max_text_bytes
-        )
+
+        def encode() -> list[bytes]:
+            return encode_program(
+                program, self.board, header=self.header, max_text_bytes=self.max_text_bytes
+            )
+
+        if self.cache is None:
+            return encode()
+        options = (type(self).__qualname__, self.header, self.max_text_bytes)
+        return self.cache.frames(self.board, program, encode, options=options)
 
     def push(self, program: Program) -> PushResult:
         """Send the program; return once the card has acknowledged every frame.
