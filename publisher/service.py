@@ -71,6 +71,7 @@ class PublisherService:
             release_dirty=_job(self._release_dirty),
             tuf_refresh=_job(self._refresh),
             boards_evaluate=_job(self._boards),
+            boards_cycle=_job(self._boards_cycle),
         )
         self.server = uvicorn.Server(
             uvicorn.Config(
@@ -142,6 +143,12 @@ class PublisherService:
                 replace_existing=True,
                 misfire_grace_time=60,
             )
+
+    def _boards_cycle(self) -> None:
+        for report in self.boards.cycle():
+            if report.failures == 1:  # say it once, not every slide
+                _say(f"board {report.board_id}: slide {report.slide} of {report.of} not sent "
+                     f"({report.error}); trying each next slide")  # fmt: skip
 
     def _refresh(self) -> None:
         renewed = self.builder.repository().refresh()

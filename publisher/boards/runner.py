@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from publisher.boards.compose import Composer, ContentSnapshot, program_for
 from publisher.boards.config import BoardSet, load_boards
-from publisher.boards.push import Pusher, PushReport
+from publisher.boards.push import CycleReport, Pusher, PushReport
 from publisher.boards.schedule import next_change, resolve
 from publisher.boards.store import DjangoStates, rule_list, snapshot_load
 from publisher.config import load_config
@@ -130,6 +130,8 @@ class BoardRunner:
         """Resolve every board now (or those in ``only``) and push what changed."""
         now = self._now()
         boards = [b for b in self.reload().boards if only is None or b.id in only]
+        if only is None:
+            self.pusher.retain({b.id for b in boards})  # boards removed from gongkai.toml
         if not boards:
             return []
         rules = rule_list(now=now)
@@ -138,6 +140,13 @@ class BoardRunner:
             (board, composer.program(board, resolve(board, rules, now))) for board in boards
         ]
         return self.pusher.run(programs, force=force)
+
+    def cycle(self) -> list[CycleReport]:
+        """Show the next slide on boards that keep no program (Flaschen-Taschen).
+
+        Cheap when nothing is due; ``gongkai serve`` calls it every second.
+        """
+        return self.pusher.cycle()
 
     def next_change(self) -> datetime | None:
         """The earliest instant any board's program may change by schedule."""

@@ -430,6 +430,10 @@ def _push(args: argparse.Namespace) -> int:
         status = report.status
         if report.ok:
             print(f"{report.board_id}: pushed in {report.seconds:.2f} s ({status.reason})")
+            if report.detail:
+                print(f"  {report.detail}")
+            if report.cycling:
+                print("  the board keeps no program: `gongkai serve` cycles its slides")
         else:
             failed += 1
             print(f"{report.board_id}: FAILED ({status.outcome}): {status.error}; "

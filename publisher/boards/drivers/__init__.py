@@ -14,6 +14,7 @@ from publisher.boards.drivers.base import (
     BoardUnreachableError,
     Driver,
     PushResult,
+    SlideSink,
 )
 from publisher.boards.drivers.flaschen import FlaschenDriver
 from publisher.boards.drivers.onbon_g6 import OnbonG6Driver
@@ -34,6 +35,7 @@ __all__ = [
     "OnbonKDriver",
     "PreviewDriver",
     "PushResult",
+    "SlideSink",
     "encode_gb2312",
     "encode_only",
     "make_driver",

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
-    from publisher.boards.program import Program
+    from publisher.boards.program import Program, Slide
 
 
 class BoardError(Exception):
@@ -69,4 +69,17 @@ class Driver(Protocol):
 
     def close(self) -> None:
         """Drop any open connection."""
+        ...
+
+
+@runtime_checkable
+class SlideSink(Protocol):
+    """A driver whose controller keeps no program (Flaschen-Taschen).
+
+    ``push`` shows the first slide; whoever wants the slides to cycle calls
+    ``show`` with the next one on its own timer (the pusher's ``cycle``).
+    """
+
+    def show(self, slide: Slide) -> PushResult:
+        """Show one slide now."""
         ...

@@ -241,3 +241,19 @@ def test_a_bad_board_is_reported_and_the_good_ones_still_work(tmp_path):
     refused = gongkai(home, "board", "push", "bad")
     assert refused.returncode == 2
     assert "misconfigured" in refused.stderr
+
+
+def test_pushing_a_flaschen_board_shows_the_first_slide_and_says_serve_cycles(demo_home):
+    added = gongkai(
+        demo_home, "board", "schedule", "add", "--name", "广场轮播", "--boards", "square-ft",
+        "--show", "text:第一页", "--show", "text:第二页", "--priority", "50",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    rule_id = added.stdout.split("#")[1].split()[0]
+    try:
+        pushed = gongkai(demo_home, "board", "push", "square-ft")
+    finally:
+        gongkai(demo_home, "board", "schedule", "remove", rule_id)
+    assert pushed.returncode == 0, pushed.stderr
+    assert "showing slide 1 of 2" in pushed.stdout
+    assert "`gongkai serve` cycles its slides" in pushed.stdout

@@ -30,6 +30,7 @@ def test_public_names():
         "OnbonKDriver",
         "PreviewDriver",
         "PushResult",
+        "SlideSink",
         "encode_gb2312",
         "encode_only",
         "make_driver",
