@@ -6,12 +6,13 @@ BIN     := $(VENV)/bin
 PORT    ?= 8600
 PYTEST_ARGS ?=
 
-.PHONY: demo test bootstrap lint typecheck pytest lock clean help bench-sync bench-release
+.PHONY: demo test bootstrap lint typecheck pytest lock clean help bench-sync bench-release bench-boards
 
 help:
 	@echo "make demo   run the chain: demo county site, sync into the store, scheduler"
 	@echo "make test   ruff, mypy and pytest"
 	@echo "make bench-sync   benchmark the sync against the demo county"
+	@echo "make bench-boards benchmark LED board programs: a day for 500 boards, one frame"
 	@echo "make lock   re-resolve requirements/dev.lock from pyproject.toml"
 
 bootstrap:
@@ -38,6 +39,10 @@ bench-sync: bootstrap
 AGENTS ?= 200
 bench-release: bootstrap
 	$(BIN)/python bench/bench_release.py --agents $(AGENTS)
+
+BOARDS ?= 500
+bench-boards: bootstrap
+	$(BIN)/python bench/bench_boards.py --boards $(BOARDS)
 
 # Needs uv (pip install uv); hashes make installs reproducible and tamper-evident.
 lock:

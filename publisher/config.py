@@ -8,7 +8,7 @@ not be silently ignored). ``render_config`` writes the commented file that
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -116,6 +116,9 @@ class Config(_Section):
     review: ReviewSection = ReviewSection()
     towns: tuple[TownConfig, ...] = ()
     sources: tuple[SourceConfig, ...] = ()
+    #: ``[[boards]]`` tables, kept raw here: ``publisher.boards.config`` checks each
+    #: board on its own, so one bad board is reported while the others still work.
+    boards: tuple[dict[str, Any], ...] = ()
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Config:

@@ -26,10 +26,21 @@ if TYPE_CHECKING:
     from publisher.config import Config
     from publisher.home import Home
 
-__all__ = ["JOB_DEFAULTS", "SchedulerLockedError", "build_scheduler", "scheduler_lock"]
+__all__ = [
+    "BOARDS_CYCLE_EVERY",
+    "BOARDS_EVERY",
+    "JOB_DEFAULTS",
+    "SchedulerLockedError",
+    "build_scheduler",
+    "scheduler_lock",
+]
 
 log = logging.getLogger("gongkai.jobs")
 TIMEZONE = "Asia/Shanghai"
+#: Seconds between two evaluations of the LED boards (pushes happen only on change).
+BOARDS_EVERY = 30
+#: Seconds between two looks for slides due on boards that keep no program (Flaschen-Taschen).
+BOARDS_CYCLE_EVERY = 1
 JOB_DEFAULTS: dict[str, Any] = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 600}
 
 
@@ -62,11 +73,14 @@ def build_scheduler(
     first_run: datetime | None = None,
     release_dirty: Callable[[], object] | None = None,
     tuf_refresh: Callable[[], object] | None = None,
+    boards_evaluate: Callable[[], object] | None = None,
+    boards_cycle: Callable[[], object] | None = None,
 ) -> BackgroundScheduler:
-    """The scheduler: one sync job per enabled source, plus the release jobs.
+    """The scheduler: one sync job per enabled source, plus the release and board jobs.
 
     Syncs run one at a time in their own worker; releases and re-signing run in
-    another, so a long sync never delays a release.
+    another, LED boards in a third, so neither a long sync nor a dead board
+    delays a release.
 
     Args:
         config: the configuration (sources and their schedules).
@@ -74,6 +88,10 @@ def build_scheduler(
         first_run: when given, every source also syncs then (e.g. at start).
         release_dirty: releases the channels that approvals marked (every 2 s).
         tuf_refresh: re-signs metadata that expires soon (every 30 min).
+        boards_evaluate: resolves every LED board and pushes what changed (every
+            30 s; the service also runs it at each schedule boundary).
+        boards_cycle: shows the next slide on boards that keep no program (every
+            1 s, in its own worker so a slow push never holds a slide up).
     """
     scheduler = BackgroundScheduler(
         timezone=TIMEZONE,
@@ -81,6 +99,8 @@ def build_scheduler(
         executors={
             "default": {"type": "threadpool", "max_workers": 1},
             "release": {"type": "threadpool", "max_workers": 1},
+            "boards": {"type": "threadpool", "max_workers": 1},
+            "boards-cycle": {"type": "threadpool", "max_workers": 1},
         },
     )
     if release_dirty is not None:
@@ -92,6 +112,17 @@ def build_scheduler(
                           id="tuf:refresh", name="re-sign expiring metadata",
                           executor="release", next_run_time=first_run,
                           replace_existing=True, **JOB_DEFAULTS)  # fmt: skip
+    if boards_evaluate is not None:
+        scheduler.add_job(boards_evaluate, IntervalTrigger(seconds=BOARDS_EVERY, timezone=TIMEZONE),
+                          id="boards:evaluate", name="push LED boards whose program changed",
+                          executor="boards", next_run_time=first_run,
+                          replace_existing=True, **JOB_DEFAULTS)  # fmt: skip
+    if boards_cycle is not None:
+        every = IntervalTrigger(seconds=BOARDS_CYCLE_EVERY, timezone=TIMEZONE)
+        scheduler.add_job(boards_cycle, every, id="boards:cycle",
+                          name="next slide on boards that keep no program",
+                          executor="boards-cycle", replace_existing=True,
+                          **{**JOB_DEFAULTS, "misfire_grace_time": 5})  # fmt: skip
     if sync_source is None:
         return scheduler
     for source in config.sources:

@@ -13,10 +13,13 @@ import time
 from typing import TYPE_CHECKING
 
 import uvicorn
+from apscheduler.triggers.date import DateTrigger
 from django.core.asgi import get_asgi_application
 from django.db import close_old_connections
 from django.utils import timezone
 
+from publisher.boards.push import Action
+from publisher.boards.runner import BoardRunner
 from publisher.commands._common import client_factory
 from publisher.jobs import build_scheduler
 from publisher.release.builder import ReleaseBuilder, ReleaseError, channels_of
@@ -60,12 +63,15 @@ class PublisherService:
             hub=self.hub,
             channels=set(channels_of(config)),
         )
+        self.boards = BoardRunner(home=home, config=config)
         self.scheduler = build_scheduler(
             config,
             sync_source=_job(self._sync) if sync else None,
             first_run=timezone.now() if sync_now else None,
             release_dirty=_job(self._release_dirty),
             tuf_refresh=_job(self._refresh),
+            boards_evaluate=_job(self._boards),
+            boards_cycle=_job(self._boards_cycle),
         )
         self.server = uvicorn.Server(
             uvicorn.Config(
@@ -80,6 +86,7 @@ class PublisherService:
         # Build once at start: anything pending goes out, and the release cache is
         # warm, so the first approval is released in milliseconds, not seconds.
         self.scheduler.add_job(_job(self._warm), id="release:warm", executor="release")
+        self.scheduler.add_job(_job(self._boards), id="boards:start", executor="boards")
         if duration:
             stopper = threading.Timer(duration, self.stop)
             stopper.daemon = True
@@ -89,6 +96,7 @@ class PublisherService:
             self.server.run()
         finally:
             self.scheduler.shutdown(wait=False)
+            self.boards.close()
 
     def stop(self) -> None:
         """Ask the server to stop."""
@@ -113,6 +121,34 @@ class PublisherService:
         for outcome in self.builder.build():
             if outcome.version:
                 _say(f"released {outcome.channel} v{outcome.version}")
+
+    def _boards(self) -> None:
+        for report in self.boards.evaluate():
+            status = report.status
+            if report.action is Action.PUSHED:
+                _say(f"board {report.board_id}: pushed ({status.reason})")
+            elif report.action is Action.FAILED:
+                retry = status.next_attempt_at
+                when = f"; retry after {retry.astimezone():%H:%M:%S}" if retry else ""
+                _say(f"board {report.board_id}: {status.outcome} ({status.error}){when}")
+        upcoming = self.boards.next_change()
+        if upcoming is not None:
+            # Run again right at the next schedule boundary, not up to 30 s later.
+            self.scheduler.add_job(
+                _job(self._boards),
+                DateTrigger(run_date=upcoming, timezone="Asia/Shanghai"),
+                id="boards:boundary",
+                name="LED boards at the next schedule boundary",
+                executor="boards",
+                replace_existing=True,
+                misfire_grace_time=60,
+            )
+
+    def _boards_cycle(self) -> None:
+        for report in self.boards.cycle():
+            if report.failures == 1:  # say it once, not every slide
+                _say(f"board {report.board_id}: slide {report.slide} of {report.of} not sent "
+                     f"({report.error}); trying each next slide")  # fmt: skip
 
     def _refresh(self) -> None:
         renewed = self.builder.repository().refresh()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from publisher.commands import devices, home, release, review, serve, sync
+from publisher.commands import boards, devices, home, release, review, serve, sync
 from publisher.commands._common import home_parent
 
 if TYPE_CHECKING:
@@ -16,5 +16,5 @@ __all__ = ["register"]
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the publisher's subcommands to ``gongkai``."""
     parent = home_parent()
-    for group in (home, sync, review, release, devices, serve):
+    for group in (home, sync, review, release, devices, boards, serve):
         group.register(commands, parent)

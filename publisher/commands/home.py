@@ -40,6 +40,8 @@ def register(
 
 def _init(args: argparse.Namespace) -> int:
     from content.demo import DEMO_TOWNS  # noqa: PLC0415
+    from publisher.boards.config import render_boards  # noqa: PLC0415
+    from publisher.boards.demo import DEMO_BOARDS  # noqa: PLC0415
     from publisher.config import SourceConfig, TownConfig, render_config  # noqa: PLC0415
     from publisher.django_setup import setup  # noqa: PLC0415
     from publisher.home import resolve_home  # noqa: PLC0415
@@ -69,14 +71,35 @@ def _init(args: argparse.Namespace) -> int:
     if args.demo:
         # The demo site runs on this machine: no need to wait between requests.
         text = text.replace("min_interval = 1.5", "min_interval = 0.0")
+    text += render_boards(DEMO_BOARDS if args.demo else ())
     home.config_path.write_text(text, encoding="utf-8")
     home.config()  # what we wrote must load
     setup(home, migrate=True)
+    if args.demo:
+        _demo_schedules(args.demo.rstrip("/"))
     print(f"initialised {home.root}")
     print(f"  config:  {home.config_path}")
     print(f"  sources: {len(sources)}" + (f" (demo county at {args.demo})" if args.demo else ""))
+    if args.demo:
+        print(
+            f"  boards:  {len(DEMO_BOARDS)} (gongkai board list; previews in {home.root}/previews)"
+        )
     print("next: gongkai sync, then gongkai review list")
     return EXIT_OK
+
+
+def _demo_schedules(site: str) -> None:
+    """The demo's board schedules, unless the store has rules already (``--force``)."""
+    from datetime import UTC, datetime  # noqa: PLC0415
+
+    from publisher.boards.demo import demo_rules  # noqa: PLC0415
+    from publisher.boards.store import rule_create, rule_list  # noqa: PLC0415
+
+    now = datetime.now(UTC)
+    if rule_list(now=now):
+        return
+    for rule in demo_rules(now=now, site=site):
+        rule_create(rule, actor="init --demo")
 
 
 def _status(args: argparse.Namespace) -> int:

@@ -7,6 +7,8 @@
 * ``SyncRun``: one run of one source, with counts and per-item errors.
 * ``Document``: a mirrored attachment in the content-addressed folder.
 * ``AuditLog``: who did what, when.
+* ``BoardRule``: an LED board schedule rule or emergency override.
+* ``BoardState``: what the publisher last pushed to an LED board, and how it went.
 """
 
 from __future__ import annotations
@@ -256,3 +258,72 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action}"
+
+
+class BoardRule(models.Model):
+    """A schedule rule for LED boards, or an emergency override (``emergency``).
+
+    Targets are board ids and group names from gongkai.toml; ``content`` is the
+    list of what to show (``publisher.boards.schedule.Content`` as dicts). The
+    window is minutes after midnight, Asia/Shanghai, and may cross midnight.
+    """
+
+    name = models.CharField(max_length=200)
+    boards = models.JSONField(default=list, blank=True)
+    groups = models.JSONField(default=list, blank=True)
+    content = models.JSONField(default=list)
+    start_minute = models.PositiveSmallIntegerField(default=0)
+    end_minute = models.PositiveSmallIntegerField(default=1440)
+    #: Weekdays the rule runs on, as digits 0 (Monday) to 6 (Sunday).
+    weekdays = models.CharField(max_length=7, default="0123456")
+    date_from = models.DateField(null=True, blank=True)
+    date_to = models.DateField(null=True, blank=True)
+    rrule = models.CharField(max_length=500, blank=True)
+    priority = models.SmallIntegerField(default=0)
+    emergency = models.BooleanField(default=False)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    created_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=models.Q(emergency=False) | models.Q(expires_at__isnull=False),
+                name="board_emergency_expires",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(start_minute__lte=1440) & models.Q(end_minute__lte=1440),
+                name="board_rule_window",
+            ),
+        ]
+        ordering: ClassVar = ["id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.name}"
+
+
+class BoardState(models.Model):
+    """What the publisher last did to one board (by its id in gongkai.toml)."""
+
+    class Result(models.TextChoices):
+        NONE = "", "未推送"
+        OK = "ok", "成功"
+        UNREACHABLE = "unreachable", "无法连接"
+        REJECTED = "rejected", "被拒绝"
+        FAILED = "failed", "失败"
+
+    board_id = models.CharField(max_length=64, unique=True)
+    #: The digest of the program the board last acknowledged.
+    digest = models.CharField(max_length=64, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    last_push_at = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    result = models.CharField(max_length=16, choices=Result.choices, blank=True)
+    error = models.CharField(max_length=1000, blank=True)
+    reachable = models.BooleanField(null=True)
+    failures = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.board_id

@@ -93,3 +93,16 @@ def test_serve_runs_and_stops(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "serving" in result.stdout
+
+
+def test_boards_are_evaluated_every_30_s_and_slides_cycled_every_second_apart():
+    scheduler = build_scheduler(
+        _config(), sync_source=None, boards_evaluate=lambda: None, boards_cycle=lambda: None
+    )
+    jobs = {job.id: job for job in scheduler.get_jobs()}
+    assert set(jobs) == {"boards:evaluate", "boards:cycle"}
+    assert jobs["boards:evaluate"].trigger.interval.total_seconds() == 30
+    assert jobs["boards:cycle"].trigger.interval.total_seconds() == 1
+    # Its own worker: a push waiting on a dead board never holds a slide up.
+    assert jobs["boards:cycle"].executor == "boards-cycle"
+    assert jobs["boards:cycle"].coalesce is True

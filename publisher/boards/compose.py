@@ -1,0 +1,287 @@
+"""From a resolved rule and approved content to a board's :class:`Program`.
+
+:class:`ContentSnapshot` holds the approved notices, projects and leaders as
+plain content models (``publisher.boards.store`` loads it from the store once
+per evaluation, for every board). :func:`program_for` turns a
+:class:`~publisher.boards.schedule.Resolution` into slides; :func:`check_rule`
+is what saving a schedule runs: every text the rule would show now, on every
+board it targets, must be drawable there (font coverage, and GB2312 on font
+cards), and QR codes must fit, go to full-colour boards and point at the
+county's own documents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from content.enums import Validity
+from publisher.boards.config import board_scope
+from publisher.boards.fonts import BoardFont, find_font
+from publisher.boards.layout import break_lines
+from publisher.boards.program import Program, Slide
+from publisher.boards.render import (
+    ClockItem,
+    Item,
+    QrItem,
+    TextItem,
+    blank_slide,
+    qr_fits,
+    render_items,
+    unshowable,
+)
+from publisher.boards.schedule import SHANGHAI, targets
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
+    from datetime import datetime
+
+    from content.models import Leader, Notice, Project
+    from publisher.boards.program import BoardConfig
+    from publisher.boards.schedule import Content, Resolution, Rule
+
+__all__ = [
+    "Composer",
+    "ContentSnapshot",
+    "Problem",
+    "check_rule",
+    "items_for",
+    "program_for",
+    "sorted_notices",
+]
+
+#: A summarised notice or duty line takes at most this many pages of its board.
+MAX_PAGES = 2
+_INVALID = frozenset({Validity.INVALID, Validity.REPEALED})
+
+
+@dataclass(frozen=True)
+class ContentSnapshot:
+    """Approved content the boards draw from, newest and most important first."""
+
+    notices: tuple[Notice, ...] = ()
+    projects: tuple[Project, ...] = ()
+    leaders: tuple[Leader, ...] = ()
+    #: Hosts a QR code may point to: the county's sites and this publisher.
+    allowed_hosts: frozenset[str] = field(default=frozenset())
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a rule cannot be saved for one board."""
+
+    rule: str
+    board_id: str
+    message: str
+    char: str = ""
+
+    def __str__(self) -> str:
+        return f'rule "{self.rule}", board {self.board_id}: {self.message}'
+
+
+def program_for(
+    board: BoardConfig,
+    resolution: Resolution,
+    snapshot: ContentSnapshot,
+    *,
+    font: BoardFont | None = None,
+) -> Program:
+    """The program ``board`` should play under ``resolution`` (blank when no winner)."""
+    return Composer(snapshot).program(board, resolution, font=font)
+
+
+class Composer:
+    """Builds programs from one content snapshot, sharing work between boards.
+
+    Boards of the same shape (size, colours, font, driver) and scope under the
+    same rule show the same slides, so slides are rendered once per such key
+    and reused: a county's 500 boards come down to a few dozen renders. The
+    key holds the day (notices leave when their publicity period ends) and,
+    for rules with a clock, the minute. Make a new composer for a new snapshot.
+    """
+
+    def __init__(self, snapshot: ContentSnapshot, *, max_entries: int = 4096) -> None:
+        self.snapshot = snapshot
+        self._slides: dict[tuple[object, ...], tuple[Slide, ...]] = {}
+        self._max = max_entries
+
+    def program(
+        self, board: BoardConfig, resolution: Resolution, *, font: BoardFont | None = None
+    ) -> Program:
+        """The program ``board`` should play under ``resolution`` (blank when no winner)."""
+        winner = resolution.winner
+        if winner is None:
+            return Program(board.id, (blank_slide(board),), reason=resolution.why)
+        face = font or find_font(board.font_px)
+        local = resolution.at.astimezone(SHANGHAI)
+        clock = any(part.kind == "clock" for part in winner.content)
+        key = (
+            board.width, board.height, board.colors, board.font_px, board.driver,
+            board_scope(board), winner.content, local.date(),
+            (local.hour, local.minute) if clock else None, face.path,
+        )  # fmt: skip
+        slides = self._slides.get(key)
+        if slides is None:
+            items = items_for(board, winner, self.snapshot, resolution.at, face)
+            slides = render_items(board, face, items)
+            if len(self._slides) >= self._max:
+                self._slides.clear()
+            self._slides[key] = slides
+        if not slides:
+            return Program(
+                board.id, (blank_slide(board),), reason=f"{winner.describe()}: no content"
+            )
+        return Program(board.id, slides, reason=winner.describe())
+
+
+def items_for(
+    board: BoardConfig, rule: Rule, snapshot: ContentSnapshot, at: datetime, font: BoardFont
+) -> list[Item]:
+    """What ``rule`` shows on ``board`` at ``at``, as render items."""
+    items: list[Item] = []
+    scopes = {"county", board_scope(board)}
+    fit = _fitter(board, font)
+    for part in rule.content:
+        color, seconds = part.color, part.seconds
+        if part.kind == "text":
+            items.append(TextItem(part.value, color=color, seconds=seconds))
+        elif part.kind == "clock":
+            items.append(ClockItem(at.astimezone(SHANGHAI), color=color, seconds=seconds))
+        elif part.kind == "qr":
+            caption = part.caption or "扫码看全文"
+            items.append(QrItem(part.value, caption, color=color, seconds=seconds))
+        else:
+            texts = [fit(_join(text, board, font)) for text in _lines(part, snapshot, scopes, at)]
+            items.extend(TextItem(text, color=color, seconds=seconds) for text in texts)
+    return items
+
+
+def check_rule(
+    rule: Rule,
+    boards: Iterable[BoardConfig],
+    snapshot: ContentSnapshot,
+    *,
+    at: datetime,
+    font_for: Callable[[int], BoardFont] = find_font,
+) -> list[Problem]:
+    """Every reason ``rule`` cannot be shown as saved, board by board (empty: fine)."""
+    problems: list[Problem] = []
+    chosen = [board for board in boards if targets(rule, board)]
+    if not chosen:
+        problems.append(Problem(rule.name, "-", "targets no configured board"))
+    for board in chosen:
+        font = font_for(board.font_px)
+        for part in rule.content:
+            if part.kind == "qr":
+                problems += _check_qr(rule, board, part, snapshot)
+        for item in items_for(board, rule, snapshot, at, font):
+            text = item.caption if isinstance(item, QrItem) else getattr(item, "text", "")
+            for char in unshowable(board, font, text):
+                limit = "GB2312 or the font" if board.driver == "onbon-k" else font.name
+                problems.append(
+                    Problem(
+                        rule.name,
+                        board.id,
+                        f"character {char!r} (U+{ord(char):04X}) cannot be shown "
+                        f"({limit}) in: {text[:40]}",
+                        char,
+                    )
+                )
+    return problems
+
+
+# --- helpers -------------------------------------------------------------------------
+
+
+def _check_qr(
+    rule: Rule, board: BoardConfig, part: Content, snap: ContentSnapshot
+) -> list[Problem]:
+    problems = []
+    host = urlsplit(part.value).netloc
+    if urlsplit(part.value).scheme not in ("http", "https") or not host:
+        problems.append(Problem(rule.name, board.id, f"QR target {part.value!r} is not a URL"))
+    elif snap.allowed_hosts and host not in snap.allowed_hosts:
+        allowed = ", ".join(sorted(snap.allowed_hosts))
+        problems.append(
+            Problem(
+                rule.name, board.id, f"QR codes point only at the county's documents ({allowed})"
+            )
+        )
+    why = qr_fits(board, part.value)
+    if why:
+        problems.append(Problem(rule.name, board.id, why))
+    return problems
+
+
+def _lines(part: Content, snap: ContentSnapshot, scopes: set[str], at: datetime) -> list[str]:
+    today = at.astimezone(SHANGHAI).date()
+    if part.kind == "notices":
+        notices = [
+            n
+            for n in snap.notices
+            if n.scope in scopes
+            and n.validity not in _INVALID
+            and not (n.publicity_period and n.publicity_period.end < today)
+        ]
+        return [n.led_text or n.title for n in notices[: part.limit]]
+    if part.kind == "projects":
+        return [_project_line(p) for p in snap.projects if p.scope in scopes][: part.limit]
+    # Leaders: the duty line.
+    return [f"{x.post}{x.name}：{x.responsibilities}" for x in snap.leaders if x.scope in scopes][
+        : part.limit
+    ]
+
+
+def _project_line(project: Project) -> str:
+    """``XX项目 完成率63%`` (or the status when no rate is published).
+
+    The two parts are joined by a tab: :func:`items_for` turns it into a space
+    when the line fits the board, else into a line break, so that "完成率63%"
+    is never split.
+    """
+    pct: Decimal | None = project.progress_pct
+    if pct is None:
+        rates = [u.completion_pct for u in project.updates if u.completion_pct is not None]
+        pct = rates[-1] if rates else None
+    if pct is None:
+        return f"{project.name}\t{project.status.label}"
+    shown = pct.quantize(Decimal(1)) if pct == pct.to_integral() else pct.quantize(Decimal("0.1"))
+    return f"{project.name}\t完成率{shown}%"
+
+
+def _join(text: str, board: BoardConfig, font: BoardFont) -> str:
+    if "\t" not in text:
+        return text
+    line = text.replace("\t", " ")
+    return line if font.width(line) <= board.width else text.replace("\t", "\n")
+
+
+def _fitter(board: BoardConfig, font: BoardFont) -> Callable[[str], str]:
+    """Summarise a text to at most :data:`MAX_PAGES` pages, ending with … when cut."""
+    per_page = max(1, board.height // font.px)
+    budget = per_page * MAX_PAGES
+
+    def fits(text: str) -> bool:
+        return len(break_lines(text, board.width, font.width)) <= budget
+
+    def fit(text: str) -> str:
+        text = "\n".join(" ".join(line.split()) for line in text.split("\n"))
+        if fits(text):
+            return text
+        low, high = 0, len(text)  # the longest prefix that fits with the ellipsis
+        while low < high:
+            middle = (low + high + 1) // 2
+            if fits(text[:middle] + "…"):
+                low = middle
+            else:
+                high = middle - 1
+        return text[:low].rstrip("，、；：,;: ") + "…"
+
+    return fit
+
+
+def sorted_notices(notices: Sequence[Notice]) -> tuple[Notice, ...]:
+    """Pinned first, then newest first: the order boards show notices in."""
+    return tuple(sorted(notices, key=lambda n: (not n.pinned, -n.published_date.toordinal())))

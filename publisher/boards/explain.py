@@ -1,0 +1,61 @@
+"""Say in words what a board shows at an instant, and why (``gongkai board explain``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from publisher.boards.schedule import SHANGHAI
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from publisher.boards.program import BoardConfig, Program
+    from publisher.boards.schedule import Resolution
+
+__all__ = ["explain"]
+
+_WEEKDAYS = "一二三四五六日"
+
+
+def explain(
+    board: BoardConfig,
+    resolution: Resolution,
+    program: Program,
+    *,
+    next_change: datetime | None = None,
+) -> str:
+    """A few lines for staff: the board, the winning rule, its slides, what it shadowed."""
+    at = resolution.at.astimezone(SHANGHAI)
+    lines = [
+        (
+            f"{board.id} {board.name}（{board.place or board.town}）"
+            f" {board.width}x{board.height} {board.colors} {board.driver}"
+        ),
+        f"时间 at: {at:%Y-%m-%d %H:%M} 星期{_WEEKDAYS[at.weekday()]} (Asia/Shanghai); "
+        f"operating hours {board.hours[0]}-{board.hours[1]}"
+        + (" — OUTSIDE" if resolution.off_hours else ""),
+    ]
+    if resolution.winner is None:
+        lines.append(f"显示 shows: nothing (blank) — {resolution.why}")
+    else:
+        lines.append(f"显示 shows: {resolution.winner.describe()}")
+        lines.append(f"  why: {resolution.why}")
+    lines.append(f"  program: {len(program.slides)} slides, digest {program.content_digest()[:12]}")
+    if resolution.winner is not None and program.reason != resolution.winner.describe():
+        lines.append(f"  note: {program.reason} (nothing approved to show yet?)")
+    for number, slide in enumerate(program.slides, 1):
+        text = " / ".join(slide.lines) if slide.lines else "(blank)"
+        lines.append(
+            f"  {number:>2}. {slide.kind:<5} {slide.color:<6} {slide.seconds:>4.0f}s  {text}"
+        )
+    if resolution.shadowed:
+        lines.append("被覆盖 shadowed (in effect, but lost):")
+        lines += [f"  {rule.describe()}: {why}" for rule, why in resolution.shadowed]
+    if resolution.inactive:
+        lines.append("不生效 not in effect now:")
+        lines += [f"  {rule.describe()}: {why}" for rule, why in resolution.inactive]
+    if next_change is not None:
+        lines.append(
+            f"下次可能变化 next possible change: {next_change.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,481 @@
+"""`gongkai board`: list boards, schedule programs, emergencies, explain, preview, push."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from content.cli import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError
+from publisher.commands._common import open_home
+
+if TYPE_CHECKING:
+    from publisher.boards.config import BoardSet
+    from publisher.boards.program import BoardConfig
+    from publisher.boards.runner import BoardRunner
+    from publisher.boards.schedule import Content, Rule
+
+__all__ = ["parse_content", "parse_days", "parse_local", "register"]
+
+_DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_COLORS = ("red", "green", "yellow")
+#: An emergency must end; a forgotten one would hold boards for ever.
+MAX_EMERGENCY = timedelta(days=7)
+
+
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    home: argparse.ArgumentParser,
+) -> None:
+    """Add ``board``; ``home`` is the shared --home option."""
+    board = commands.add_parser(
+        "board",
+        parents=[home],
+        help="LED boards: list, schedule, emergency, explain, preview, push",
+        description="LED boards configured in [[boards]] of gongkai.toml: their state, "
+        "schedules and emergencies, what a board shows at a time and why, previews, pushes. "
+        "Times are Asia/Shanghai.",
+    )
+    actions = board.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    listing = actions.add_parser("list", parents=[home], help="boards and their last push")
+    listing.add_argument("--json", action="store_true", help="machine-readable output")
+    listing.set_defaults(handler=_list)
+
+    schedule = actions.add_parser("schedule", parents=[home], help="add, list, remove rules")
+    rules = schedule.add_subparsers(dest="rule_action", metavar="RULE_ACTION", required=True)
+    add = rules.add_parser(
+        "add",
+        parents=[home],
+        help="add a schedule rule",
+        description="Add a rule. --show (repeatable, in order): notices[:N], projects[:N], "
+        "leaders[:N], text:WORDS, qr:URL[|caption] (rgb boards), clock. Precedence: "
+        "emergency > higher priority > a rule naming the board > a group rule > newer.",
+    )
+    add.add_argument("--name", required=True)
+    add.add_argument("--boards", default="", help="board ids, comma-separated")
+    add.add_argument("--groups", default="", help="groups (all, a town id, or from config)")
+    add.add_argument("--show", action="append", required=True, metavar="SPEC")
+    add.add_argument("--from", dest="start", default="00:00", help="window start HH:MM")
+    add.add_argument("--to", dest="end", default="24:00", help="window end HH:MM (may be < start)")
+    add.add_argument("--days", default="mon-sun", help="weekdays: mon-fri, sat,sun, …")
+    add.add_argument("--start-date", type=date.fromisoformat, default=None)
+    add.add_argument("--end-date", type=date.fromisoformat, default=None)
+    add.add_argument(
+        "--rrule", default="", help="RRULE choosing the days, e.g. FREQ=MONTHLY;BYDAY=1MO"
+    )
+    add.add_argument("--priority", type=int, default=0)
+    add.add_argument("--color", choices=_COLORS, default="red")
+    add.add_argument("--seconds", type=float, default=8.0, help="seconds per slide")
+    add.set_defaults(handler=_schedule_add)
+    rule_list = rules.add_parser("list", parents=[home], help="the rules")
+    rule_list.add_argument("--json", action="store_true")
+    rule_list.set_defaults(handler=_schedule_list)
+    remove = rules.add_parser("remove", parents=[home], help="remove a rule by id")
+    remove.add_argument("rule_id", type=int)
+    remove.set_defaults(handler=_schedule_remove)
+
+    emergency = actions.add_parser(
+        "emergency",
+        parents=[home],
+        help="override boards with an emergency text until a time",
+        description="An emergency preempts every schedule and operating hours on the chosen "
+        "boards until it expires (at most 7 days) or is cancelled.",
+    )
+    emergency.add_argument("--boards", required=True, help="board ids, comma-separated, or all")
+    emergency.add_argument("--text", default=None)
+    emergency.add_argument("--until", default=None, help='"YYYY-MM-DD HH:MM" (Asia/Shanghai)')
+    emergency.add_argument("--cancel", action="store_true", help="end the boards' emergencies")
+    emergency.set_defaults(handler=_emergency)
+
+    explain = actions.add_parser("explain", parents=[home], help="what a board shows and why")
+    explain.add_argument("board")
+    explain.add_argument("--at", default=None, help='"YYYY-MM-DD HH:MM" (default: now)')
+    explain.set_defaults(handler=_explain)
+
+    preview = actions.add_parser("preview", parents=[home], help="write a board's pixels")
+    preview.add_argument("board")
+    preview.add_argument("--at", default=None, help='"YYYY-MM-DD HH:MM" (default: now)')
+    preview.add_argument("--out", required=True, type=Path, help="FILE.png (one slide) or FILE.gif")
+    preview.add_argument("--scale", type=int, default=4, help="pixels per LED (default 4)")
+    preview.add_argument("--slide", type=int, default=1, help="which slide for a PNG (from 1)")
+    preview.set_defaults(handler=_preview)
+
+    push = actions.add_parser("push", parents=[home], help="push a board's program now")
+    push.add_argument("board", help="a board id, or all")
+    push.add_argument("--timeout", type=float, default=5.0, help="seconds per board")
+    push.set_defaults(handler=_push)
+
+
+# --- parsing helpers (public for tests) ------------------------------------------------
+
+
+def parse_local(text: str) -> datetime:
+    """``YYYY-MM-DD HH:MM`` in Asia/Shanghai.
+
+    Raises:
+        UsageError: another format.
+    """
+    from publisher.boards.schedule import SHANGHAI  # noqa: PLC0415
+
+    try:
+        naive = datetime.strptime(text.strip(), "%Y-%m-%d %H:%M")  # noqa: DTZ007 - local below
+    except ValueError:
+        raise UsageError(f'{text!r}: write the time as "YYYY-MM-DD HH:MM"') from None
+    return naive.replace(tzinfo=SHANGHAI)
+
+
+def parse_days(text: str) -> frozenset[int]:
+    """``mon-fri``, ``sat,sun``, ``mon-sun`` or ``daily`` as weekday numbers (0 = Monday).
+
+    Raises:
+        UsageError: an unknown day name.
+    """
+    if text.strip().lower() in ("daily", "all", "*"):
+        return frozenset(range(7))
+    days: set[int] = set()
+    for part in text.lower().replace(" ", "").split(","):
+        ends = part.split("-")
+        try:
+            numbers = [_DAY_NAMES.index(end[:3]) for end in ends]
+        except ValueError:
+            raise UsageError(f"--days {text!r}: use mon,tue,… or ranges like mon-fri") from None
+        if len(numbers) == 1:
+            days.add(numbers[0])
+        else:
+            first, last = numbers[0], numbers[-1]
+            span = (last - first) % 7
+            days.update((first + step) % 7 for step in range(span + 1))
+    return frozenset(days)
+
+
+def parse_content(spec: str, *, color: str, seconds: float) -> Content:
+    """One ``--show`` spec as a :class:`~publisher.boards.schedule.Content`.
+
+    Raises:
+        UsageError: an unknown kind or a bad count.
+    """
+    from publisher.boards.schedule import Content  # noqa: PLC0415
+
+    kind, _, rest = spec.partition(":")
+    kind = kind.strip().lower()
+    style: dict[str, Any] = {"color": color, "seconds": seconds}
+    if kind in ("notices", "projects", "leaders"):
+        if rest and not re.fullmatch(r"\d{1,3}", rest):
+            raise UsageError(f"--show {spec}: the count after {kind}: is a number")
+        return Content(kind, limit=int(rest or 5), **style)  # type: ignore[arg-type]
+    if kind == "text":
+        if not rest.strip():
+            raise UsageError("--show text:WORDS needs words")
+        return Content("text", rest.replace("\\n", "\n"), **style)
+    if kind == "qr":
+        url, _, caption = rest.partition("|")
+        return Content("qr", url.strip(), caption=caption.strip(), **style)
+    if kind == "clock":
+        return Content("clock", **style)
+    raise UsageError(
+        f"--show {spec}: use notices[:N], projects[:N], leaders[:N], text:WORDS, qr:URL, clock"
+    )
+
+
+# --- handlers ------------------------------------------------------------------------
+
+
+def _runner(args: argparse.Namespace, *, timeout: float = 5.0) -> BoardRunner:
+    home, config = open_home(args)
+    from publisher.boards.runner import BoardRunner  # noqa: PLC0415
+
+    runner = BoardRunner(home=home, config=config, timeout=timeout)
+    for issue in runner.boards.issues:
+        print(f"gongkai board: {issue}", file=sys.stderr)
+    return runner
+
+
+def _board(boards: BoardSet, board_id: str) -> BoardConfig:
+    found = boards.get(board_id)
+    if found is not None:
+        return found
+    broken = [str(issue) for issue in boards.issues if issue.board_id == board_id]
+    if broken:
+        raise UsageError(f"board {board_id} is misconfigured: {broken[0]}")
+    known = ", ".join(board.id for board in boards.boards) or "none"
+    raise UsageError(f"no board {board_id} in [[boards]] (known: {known})")
+
+
+def _at(args: argparse.Namespace) -> datetime:
+    return parse_local(args.at) if args.at else datetime.now(UTC)
+
+
+def _list(args: argparse.Namespace) -> int:
+    runner = _runner(args)
+    from publisher.boards.store import state_rows  # noqa: PLC0415
+
+    states = state_rows()
+    rows: list[dict[str, Any]] = []
+    for board in runner.boards.boards:
+        state = states.get(board.id)
+        rows.append(
+            {
+                "id": board.id,
+                "name": board.name,
+                "town": board.town,
+                "place": board.place,
+                "driver": board.driver,
+                "address": board.address,
+                "size": f"{board.width}x{board.height}",
+                "colors": board.colors,
+                "hours": f"{board.hours[0]}-{board.hours[1]}",
+                "last_push_at": _iso(state.last_push_at) if state else None,
+                "result": state.outcome.value if state and state.outcome else None,
+                "error": state.error if state else "",
+                "reachable": state.reachable if state else None,
+                "failures": state.failures if state else 0,
+                "next_attempt_at": _iso(state.next_attempt_at) if state else None,
+            }
+        )
+    if args.json:
+        issues = [str(issue) for issue in runner.boards.issues]
+        print(json.dumps({"boards": rows, "issues": issues}, ensure_ascii=False, indent=2))
+    else:
+        print(f"{'board':<14} {'driver':<16} {'size':<9} {'colors':<6} {'last push':<17} "
+              f"{'result':<15} reachable")  # fmt: skip
+        for row in rows:
+            reachable = {True: "yes", False: "NO", None: "?"}[row["reachable"]]
+            result = row["result"] or "never"
+            if row["failures"]:
+                result += f" ×{row['failures']}"
+            print(f"{row['id']:<14} {row['driver']:<16} {row['size']:<9} {row['colors']:<6} "
+                  f"{(row['last_push_at'] or 'never')[:16]:<17} {result:<15} {reachable}"
+                  + (f"  {row['error']}" if row["error"] else ""))  # fmt: skip
+    return EXIT_USAGE if runner.boards.issues else EXIT_OK
+
+
+def _schedule_add(args: argparse.Namespace) -> int:
+    runner = _runner(args)
+    from publisher.boards.compose import check_rule  # noqa: PLC0415
+    from publisher.boards.config import parse_hhmm  # noqa: PLC0415
+    from publisher.boards.schedule import Rule, check_rrule  # noqa: PLC0415
+    from publisher.boards.store import rule_create  # noqa: PLC0415
+
+    boards = _ids(args.boards)
+    groups = _ids(args.groups)
+    if not boards and not groups:
+        raise UsageError("give --boards or --groups (e.g. --groups all)")
+    unknown = [b for b in boards if runner.boards.get(b) is None]
+    if unknown:
+        raise UsageError(f"no board {', '.join(unknown)} in [[boards]]")
+    try:
+        start, end = parse_hhmm(args.start), parse_hhmm(args.end)
+        if args.rrule:
+            check_rrule(args.rrule)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if start in (end, 24 * 60):
+        raise UsageError("--from and --to must differ (the whole day is 00:00 to 24:00)")
+    if args.start_date and args.end_date and args.end_date < args.start_date:
+        raise UsageError("--end-date is before --start-date")
+    now = datetime.now(UTC)
+    rule = Rule(
+        id=0,
+        name=args.name,
+        content=tuple(
+            parse_content(spec, color=args.color, seconds=args.seconds) for spec in args.show
+        ),
+        created_at=now,
+        boards=frozenset(boards),
+        groups=frozenset(groups),
+        start=start,
+        end=end,
+        weekdays=parse_days(args.days),
+        date_from=args.start_date,
+        date_to=args.end_date,
+        rrule=args.rrule,
+        priority=args.priority,
+    )
+    problems = check_rule(rule, runner.boards.boards, runner.snapshot(), at=now)
+    if problems:
+        for problem in problems:
+            print(f"gongkai board schedule add: {problem}", file=sys.stderr)
+        print("nothing saved", file=sys.stderr)
+        return EXIT_USAGE
+    saved = rule_create(rule)
+    print(f"added {saved.describe()}")
+    return EXIT_OK
+
+
+def _schedule_list(args: argparse.Namespace) -> int:
+    _runner(args)
+    from publisher.boards.store import rule_list  # noqa: PLC0415
+
+    rules = rule_list(now=datetime.now(UTC), include_expired=True)
+    if args.json:
+        print(json.dumps([_rule_json(rule) for rule in rules], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for rule in rules:
+        targets = ", ".join([*sorted(rule.boards), *(f"group:{g}" for g in sorted(rule.groups))])
+        shows = ", ".join(_content_text(part) for part in rule.content)
+        print(f"{rule.describe()}\n    on {targets}; shows {shows}")
+    if not rules:
+        print("no rules; add one with: gongkai board schedule add --help")
+    return EXIT_OK
+
+
+def _schedule_remove(args: argparse.Namespace) -> int:
+    _runner(args)
+    from publisher.boards.store import rule_remove  # noqa: PLC0415
+
+    if not rule_remove(args.rule_id):
+        raise UsageError(f"no schedule rule #{args.rule_id} (emergencies end with --cancel)")
+    print(f"removed rule #{args.rule_id}")
+    return EXIT_OK
+
+
+def _emergency(args: argparse.Namespace) -> int:
+    runner = _runner(args)
+    from publisher.boards.compose import check_rule  # noqa: PLC0415
+    from publisher.boards.schedule import SHANGHAI, Content, Rule  # noqa: PLC0415
+    from publisher.boards.store import emergency_cancel, emergency_create  # noqa: PLC0415
+
+    ids = [b.id for b in runner.boards.boards] if args.boards == "all" else _ids(args.boards)
+    for board_id in ids:
+        _board(runner.boards, board_id)
+    now = datetime.now(UTC)
+    if args.cancel:
+        count = emergency_cancel(boards=None if args.boards == "all" else ids, now=now)
+        print(f"cancelled {count} emergencies")
+        return EXIT_OK
+    if not args.text or not args.until:
+        raise UsageError("an emergency needs --text and --until (or --cancel)")
+    until = parse_local(args.until)
+    if until <= now:
+        raise UsageError(f"--until {args.until} is in the past")
+    if until - now > MAX_EMERGENCY:
+        raise UsageError("an emergency lasts at most 7 days; issue a new one after")
+    probe = Rule(0, "紧急通知", (Content("text", args.text),), now, boards=frozenset(ids))
+    problems = check_rule(probe, runner.boards.boards, runner.snapshot(), at=now)
+    if problems:
+        for problem in problems:
+            print(f"gongkai board emergency: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    rule = emergency_create(boards=ids, text=args.text, until=until, now=now)
+    local = until.astimezone(SHANGHAI)
+    print(f"emergency #{rule.id} on {', '.join(ids)} until {local:%Y-%m-%d %H:%M}")
+    print("`gongkai serve` pushes it within 30 s; or now: gongkai board push all")
+    return EXIT_OK
+
+
+def _explain(args: argparse.Namespace) -> int:
+    runner = _runner(args)
+    from publisher.boards.explain import explain  # noqa: PLC0415
+    from publisher.boards.schedule import next_change  # noqa: PLC0415
+    from publisher.boards.store import rule_list  # noqa: PLC0415
+
+    board = _board(runner.boards, args.board)
+    at = _at(args)
+    resolution, program = runner.program(board, at)
+    upcoming = next_change(board, rule_list(now=at), at)
+    print(explain(board, resolution, program, next_change=upcoming))
+    return EXIT_OK
+
+
+def _preview(args: argparse.Namespace) -> int:
+    runner = _runner(args)
+    from PIL import Image  # noqa: PLC0415
+
+    board = _board(runner.boards, args.board)
+    suffix = args.out.suffix.lower()
+    if suffix not in (".png", ".gif"):
+        raise UsageError("--out must end in .png or .gif")
+    if not 1 <= args.scale <= 64:
+        raise UsageError("--scale is 1 to 64")
+    resolution, program = runner.program(board, _at(args))
+    slides = program.slides
+    if suffix == ".png" and not 1 <= args.slide <= len(slides):
+        raise UsageError(f"--slide {args.slide}: the program has {len(slides)} slides")
+
+    def big(image: Image.Image) -> Image.Image:
+        size = (image.width * args.scale, image.height * args.scale)
+        return image.resize(size, Image.Resampling.NEAREST)
+
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".png":
+        big(slides[args.slide - 1].image).save(args.out)
+    else:
+        frames = [big(slide.image.convert("RGB")) for slide in slides]
+        frames[0].save(
+            args.out,
+            save_all=True,
+            append_images=frames[1:],
+            duration=[round(slide.seconds * 1000) for slide in slides],
+            loop=0,
+        )
+    print(f"wrote {args.out}: {len(slides) if suffix == '.gif' else 1} of {len(slides)} slides, "
+          f"{board.width}x{board.height} x{args.scale}; {resolution.why}")  # fmt: skip
+    return EXIT_OK
+
+
+def _push(args: argparse.Namespace) -> int:
+    runner = _runner(args, timeout=args.timeout)
+    only = None if args.board == "all" else [_board(runner.boards, args.board).id]
+    try:
+        reports = runner.evaluate(only=only, force=True)
+    finally:
+        runner.close()
+    failed = 0
+    for report in reports:
+        status = report.status
+        if report.ok:
+            print(f"{report.board_id}: pushed in {report.seconds:.2f} s ({status.reason})")
+            if report.detail:
+                print(f"  {report.detail}")
+            if report.cycling:
+                print("  the board keeps no program: `gongkai serve` cycles its slides")
+        else:
+            failed += 1
+            print(f"{report.board_id}: FAILED ({status.outcome}): {status.error}; "
+                  f"failures in a row: {status.failures}")  # fmt: skip
+    return EXIT_FAILURE if failed else EXIT_OK
+
+
+# --- helpers -------------------------------------------------------------------------
+
+
+def _ids(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _iso(moment: datetime | None) -> str | None:
+    from publisher.boards.schedule import SHANGHAI  # noqa: PLC0415
+
+    return moment.astimezone(SHANGHAI).isoformat(sep=" ", timespec="seconds") if moment else None
+
+
+def _content_text(part: Content) -> str:
+    if part.kind in ("notices", "projects", "leaders"):
+        return f"{part.kind}:{part.limit}"
+    if part.kind == "clock":
+        return "clock"
+    return f"{part.kind}:{part.value[:30]}"
+
+
+def _rule_json(rule: Rule) -> dict[str, Any]:
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "boards": sorted(rule.boards),
+        "groups": sorted(rule.groups),
+        "window": [rule.start, rule.end],
+        "weekdays": sorted(rule.weekdays),
+        "date_from": rule.date_from.isoformat() if rule.date_from else None,
+        "date_to": rule.date_to.isoformat() if rule.date_to else None,
+        "rrule": rule.rrule,
+        "priority": rule.priority,
+        "emergency": rule.emergency,
+        "expires_at": _iso(rule.expires_at),
+        "created_at": _iso(rule.created_at),
+        "content": [_content_text(part) for part in rule.content],
+    }
