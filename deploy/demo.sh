@@ -52,6 +52,26 @@ if [ ! -f "$KIOSK_HOME/token" ]; then
 fi
 cp "$DEMO_HOME/provision/root.json" "$KIOSK_HOME/root.json"
 
+# LED boards: simulated controllers on loopback (an Onbon K card, an Onbon G6 card, a
+# Flaschen-Taschen receiver; deploy/led_simulators.py), what each demo board shows and
+# why, a preview of exactly its pixels, and a push through each driver. `serve` then
+# re-evaluates the boards at every schedule boundary (see docs/boards.md).
+if grep -q '^\[\[boards\]\]' "$DEMO_HOME/gongkai.toml"; then
+    "$BIN/python" deploy/led_simulators.py >"$DEMO_HOME/led-simulators.log" 2>&1 &
+    PIDS+=($!)
+    sleep 1
+    "$BIN/gongkai" board list --home "$DEMO_HOME" || true
+    "$BIN/gongkai" board explain lobby-preview --at "2026-12-01 10:30" --home "$DEMO_HOME" || true
+    "$BIN/gongkai" board explain square-ft --at "2026-12-02 01:30" --home "$DEMO_HOME" || true
+    mkdir -p "$DEMO_HOME/previews"
+    "$BIN/gongkai" board preview nanan-g6 --at "2026-12-01 08:30" \
+        --out "$DEMO_HOME/previews/nanan-g6.gif" --home "$DEMO_HOME" || true
+    for board in hall-k nanan-g6 square-ft lobby-preview; do
+        "$BIN/gongkai" board push "$board" --timeout 3 --home "$DEMO_HOME" || true
+    done
+    echo "board previews: $DEMO_HOME/previews/  simulators: $DEMO_HOME/led-simulators.log"
+fi
+
 "$BIN/gongkai" serve --home "$DEMO_HOME" --port "$PUBLISHER_PORT" >"$DEMO_HOME/serve.log" 2>&1 &
 PIDS+=($!)
 wait_for "$DEMO_HOME/serve.log" 'serving' "the publisher"
@@ -93,4 +113,4 @@ fi
     --channel town-nanan --token-file "$KIOSK_HOME/token" >"$KIOSK_HOME/agent.log" 2>&1 &
 PIDS+=($!)
 echo "the kiosk agent keeps it current (log: $KIOSK_HOME/agent.log); Ctrl-C stops the demo"
-wait "${PIDS[1]}"
+wait "${PIDS[@]}"
