@@ -6,12 +6,14 @@ BIN     := $(VENV)/bin
 PORT    ?= 8600
 PYTEST_ARGS ?=
 
-.PHONY: demo test bootstrap lint typecheck pytest lock clean help bench-sync bench-release bench-boards
+.PHONY: demo test bootstrap lint typecheck pytest lock clean help bench-sync bench-release bench-kiosk bench-boards
 
 help:
 	@echo "make demo   run the chain: demo county site, sync into the store, scheduler"
 	@echo "make test   ruff, mypy and pytest"
 	@echo "make bench-sync   benchmark the sync against the demo county"
+	@echo "make bench-release  benchmark release propagation to N kiosks (AGENTS=200)"
+	@echo "make bench-kiosk  benchmark the kiosk app: start, search, scrolling, memory (Xvfb)"
 	@echo "make bench-boards benchmark LED board programs: a day for 500 boards, one frame"
 	@echo "make lock   re-resolve requirements/dev.lock from pyproject.toml"
 
@@ -39,6 +41,9 @@ bench-sync: bootstrap
 AGENTS ?= 200
 bench-release: bootstrap
 	$(BIN)/python bench/bench_release.py --agents $(AGENTS)
+
+bench-kiosk: bootstrap
+	$(BIN)/python bench/bench_kiosk.py
 
 BOARDS ?= 500
 bench-boards: bootstrap

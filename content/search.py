@@ -20,8 +20,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from pypinyin import lazy_pinyin
-
 __all__ = ["SearchKeys", "SearchShard", "query_grams", "search_keys"]
 
 _KEEP = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134fA-Za-z0-9]+")
@@ -47,6 +45,10 @@ class SearchKeys:
 def search_keys(*texts: str) -> SearchKeys:
     """The keys of an entry whose searchable texts are ``texts`` (title first)."""
     text = "".join(_KEEP.findall(unicodedata.normalize("NFKC", " ".join(texts)))).lower()
+    # Imported here: only the publisher builds keys; a kiosk loading the index
+    # should not pay ~200 ms for pypinyin's dictionaries at start.
+    from pypinyin import lazy_pinyin  # noqa: PLC0415
+
     syllables = [s.lower() for s in lazy_pinyin(text, errors="ignore") if s]
     initials = [s[0] for s in syllables]
     starts, offset = [], 0

@@ -155,6 +155,7 @@ class RowView(ButtonBehavior, BoxLayout):  # type: ignore[misc]
             label.bind(size=lambda lbl, s: setattr(lbl, "text_size", s))
             text.add_widget(label)
         self._bar = Progress(0, theme, size_hint_y=0.25)
+        self._bar.opacity = 0  # only project rows show a bar (progress >= 0)
         text.add_widget(self._bar)
         self.add_widget(text)
         self._badge_box = BoxLayout(size_hint_x=None, width=dp(theme.small_sp * 7))
