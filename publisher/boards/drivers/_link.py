@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING, Protocol
 
 import serial
 
-from publisher.boards.drivers.base import BoardUnreachableError
-from publisher.boards.drivers.onbon_framing import FrameSplitter
+from publisher.boards.drivers.base import BoardRejectedError, BoardUnreachableError
+from publisher.boards.drivers.onbon_framing import ACK_GROUP, FrameError, FrameSplitter
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    from publisher.boards.drivers.onbon_framing import Reply
 
 ONBON_TCP_PORT = 5005
 _READ_CHUNK = 4096
@@ -186,6 +188,34 @@ class Exchanger:
         except (OSError, serial.SerialException) as exc:
             self.close()
             raise BoardUnreachableError(f"{self.link!r}: {_describe(exc)}") from exc
+
+    def acknowledged(
+        self, frame: bytes, parse_reply: Callable[[bytes], Reply], board_id: str
+    ) -> None:
+        """Send an Onbon ``frame`` and return once the card ACKs it (K and G6 alike).
+
+        Raises:
+            BoardUnreachableError: no reply, a garbled one, or a frame that is not
+                an ACK or NACK (an echo on a serial loop, another device).
+            BoardRejectedError: the card answered NACK; ``code`` is its error number.
+        """
+        raw = self.exchange(frame)
+        try:
+            reply = parse_reply(raw)
+        except FrameError as exc:
+            self.close()
+            raise BoardUnreachableError(f"board {board_id}: garbled reply ({exc})") from exc
+        if reply.group != ACK_GROUP:
+            self.close()
+            raise BoardUnreachableError(
+                f"board {board_id}: unexpected reply "
+                f"{reply.group:02X} {reply.cmd:02X}, not an ACK or NACK"
+            )
+        if not reply.ok:
+            raise BoardRejectedError(
+                f"board {board_id} refused the update: error {reply.error}, {reply.meaning}",
+                code=reply.error,
+            )
 
     def close(self) -> None:
         """Drop the link; the next exchange reconnects."""

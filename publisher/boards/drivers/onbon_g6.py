@@ -34,13 +34,9 @@ from PIL import Image, ImageChops
 from publisher.boards.drivers._link import ByteLink, Exchanger, link_for
 from publisher.boards.drivers.base import (
     BoardContentError,
-    BoardRejectedError,
-    BoardUnreachableError,
     PushResult,
 )
 from publisher.boards.drivers.onbon_framing import (
-    ACK_GROUP,
-    FrameError,
     GHeader,
     g_frame,
     parse_g_reply,
@@ -282,24 +278,7 @@ class OnbonG6Driver:
         self._exchanger.close()
 
     def _send(self, frame: bytes) -> None:
-        raw = self._exchanger.exchange(frame)
-        try:
-            reply = parse_g_reply(raw)
-        except FrameError as exc:
-            self._exchanger.close()
-            raise BoardUnreachableError(f"board {self.board.id}: garbled reply ({exc})") from exc
-        if reply.group != ACK_GROUP:
-            # Not an answer to us (an echo on a serial loop, another device): treat as no answer.
-            self._exchanger.close()
-            raise BoardUnreachableError(
-                f"board {self.board.id}: unexpected reply "
-                f"{reply.group:02X} {reply.cmd:02X}, not an ACK or NACK"
-            )
-        if not reply.ok:
-            raise BoardRejectedError(
-                f"board {self.board.id} refused the update: error {reply.error}, {reply.meaning}",
-                code=reply.error,
-            )
+        self._exchanger.acknowledged(frame, parse_g_reply, self.board.id)
 
 
 def _rgb565(rgb: Image.Image) -> bytes:
