@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from content.enums import EntityType
@@ -39,6 +40,16 @@ class Entry:
     summary: dict[str, Any]
     files: tuple[str, ...]
     ref: dict[str, Any]  # the index entry itself: object hash and size
+
+    @property
+    def newest_first(self) -> tuple[bool, int]:
+        """A sort key putting newer dates first (undated entries before all dated ones)."""
+        if self.date is None:
+            return (False, 0)
+        try:
+            return (True, -date.fromisoformat(self.date[:10]).toordinal())
+        except ValueError:
+            return (True, 0)
 
 
 class Library:

@@ -105,11 +105,9 @@ def _candidates(index: SearchShard, grams: list[str]) -> list[int]:
     return [p for p in lists[0] if all(p in s for s in others)]
 
 
-def _rank(entry: Entry, normal: str) -> tuple[int, int, str]:
-    title = entry.title.lower()
-    starts = 0 if title.startswith(normal) else 1
-    newest = "" if entry.date is None else "".join(chr(0x10FFFF - ord(c)) for c in entry.date)
-    return (starts, len(entry.title), newest)
+def _rank(entry: Entry, normal: str) -> tuple[int, int, tuple[bool, int]]:
+    starts = 0 if entry.title.lower().startswith(normal) else 1
+    return (starts, len(entry.title), entry.newest_first)
 
 
 @dataclass

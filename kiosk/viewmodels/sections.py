@@ -189,11 +189,7 @@ def _guide_row(entry: Entry, _: Library, __: date) -> Row:
 
 
 def _newest_first(entry: Entry) -> tuple[object, ...]:
-    return ("" if entry.date is None else _reverse(entry.date), entry.title)
-
-
-def _reverse(text: str) -> str:
-    return "".join(chr(0x10FFFF - ord(c)) for c in text)
+    return (*entry.newest_first, entry.title)
 
 
 def _county_first(group: str) -> tuple[object, ...]:
