@@ -70,7 +70,6 @@ class ReleaseReader:
             self.release: Release = read_release(self.home.root / target)
         except VerificationError as exc:
             raise NoReleaseError(f"the active release is unreadable: {exc}") from exc
-        self._index: dict[str, Any] = {}  # parsed index objects (small; read often)
 
     @property
     def name(self) -> str:
@@ -125,14 +124,16 @@ class ReleaseReader:
 
         An entry carries what lists need (``id``, ``title``, ``date``,
         ``summary``, ``object``, ``size``, ``files``); a leaf carries its
-        search shard (``content.search``).
+        search shard (``content.search``). Index objects are read afresh on
+        each walk and not kept: the caller keeps what it needs (a kiosk's
+        memory is mostly the index it keeps).
         """
         manifest = self.manifest
         if entity_type is not None:
             root = manifest.indexes.get(entity_type)
             indexes = {entity_type: root} if root is not None else {}
             manifest = manifest.model_copy(update={"indexes": indexes})
-        yield from walk(manifest, self._load_index)
+        yield from walk(manifest, self._ref_json)
 
     def record(self, entry: dict[str, Any]) -> Any:
         """The entity object an entry points to (parsed JSON)."""
@@ -156,11 +157,8 @@ class ReleaseReader:
             raise VerificationError(f"stored object {sha256[:12]} is damaged", sha256=sha256)
         return path
 
-    def _load_index(self, ref: ObjectRef) -> Any:
-        found = self._index.get(ref.sha256)
-        if found is None:
-            found = self._index[ref.sha256] = self.json(ref.sha256, size=ref.size)
-        return found
+    def _ref_json(self, ref: ObjectRef) -> Any:
+        return self.json(ref.sha256, size=ref.size)
 
 
 def _link_target(link: Path) -> str | None:

@@ -179,7 +179,6 @@ class Kiosk:
         reason = ""
         try:
             library = Library(ReleaseReader(self.settings.home))
-            library.search_index  # noqa: B018 - merge now, off the UI thread
         except NoReleaseError:
             reason = "尚未收到内容"
         except (StorageError, OSError) as exc:

@@ -1,9 +1,10 @@
 """The active release as the app sees it: entries by type, records, images, search.
 
 A ``Library`` is made once per release (at start and when the agent switches
-``active``) from a ``ReleaseReader``; everything the screens list comes from
-the release's index entries, and a record (the whole entity) is read only
-when a detail screen opens it.
+``active``, off the UI thread) from a ``ReleaseReader``; everything the screens
+list comes from the release's index entries, and a record (the whole entity)
+is read only when a detail screen opens it. The search index is merged from the
+leaves' shards as they are read, so no leaf outlives the walk.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from content.enums import EntityType
-from content.search import SearchShard
+from content.search import SearchIndex, SearchShard
 from kiosk.agent.errors import StorageError, VerificationError
 
 if TYPE_CHECKING:
@@ -39,7 +40,8 @@ class Entry:
     scope: str
     summary: dict[str, Any]
     files: tuple[str, ...]
-    ref: dict[str, Any]  # the index entry itself: object hash and size
+    object: str  # the record's object: SHA-256 and size
+    size: int
 
     @property
     def newest_first(self) -> tuple[bool, int]:
@@ -64,12 +66,15 @@ class Library:
         self.by_type: dict[EntityType, list[Entry]] = {t: [] for t in EntityType}
         self.by_id: dict[str, Entry] = {}
         self.order: list[Entry] = []  # walk order: the search index's positions
-        self._shards: list[dict[str, Any]] = []
+        #: Where each type's entries lie in ``order`` (the walk goes type by type).
+        self.spans: dict[EntityType, range] = {}
+        #: The release's search index, merged from its leaves' shards as read.
+        self.search_index = SearchIndex()
         last_leaf: int | None = None
         for entity_type, leaf, raw in reader.entries():
             if id(leaf) != last_leaf:
                 last_leaf = id(leaf)
-                self._shards.append(leaf.get("search", {}))
+                self.search_index.add(SearchShard.from_json(leaf.get("search", {})))
             entry = Entry(
                 type=entity_type,
                 id=str(raw["id"]),
@@ -78,25 +83,16 @@ class Library:
                 scope=str(raw.get("scope") or ""),
                 summary=dict(raw.get("summary") or {}),
                 files=tuple(raw.get("files") or ()),
-                ref=raw,
+                object=str(raw["object"]),
+                size=int(raw["size"]),
             )
+            span = self.spans.get(entity_type)
+            position = len(self.order)
+            self.spans[entity_type] = range(span.start if span else position, position + 1)
             self.order.append(entry)
             self.by_type[entity_type].append(entry)
             self.by_id[entry.id] = entry
-        self._search: SearchShard | None = None
         self._records: OrderedDict[str, dict[str, Any]] = OrderedDict()
-
-    @property
-    def search_index(self) -> SearchShard:
-        """The release's search index, merged from its leaves on first use.
-
-        The app calls this once in the background after loading, so the
-        first query does not pay for the merge.
-        """
-        if self._search is None:
-            self._search = SearchShard.merge([SearchShard.from_json(s) for s in self._shards])
-            self._shards = []
-        return self._search
 
     @property
     def manifest(self) -> Manifest:
@@ -118,7 +114,7 @@ class Library:
         if entry is None:
             return None
         try:
-            record = self.reader.record(entry.ref)
+            record = self.reader.json(entry.object, size=entry.size)
         except (StorageError, VerificationError):
             return None
         if not isinstance(record, dict):

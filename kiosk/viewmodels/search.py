@@ -1,9 +1,9 @@
 """Search from the on-screen keypad: pinyin, initials or Chinese, grouped by type.
 
 The index is the publisher's (``content.search``), merged at load; a query
-costs a few dictionary lookups plus substring checks on the smallest posting
-list, and stops once every group is full, so even one letter over 50,000
-items answers in milliseconds.
+costs a few dictionary lookups plus substring checks on the rarest gram's
+postings, each type's group stopping once it has enough to rank, so even one
+letter over 50,000 items answers in milliseconds.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from content.enums import EntityType
 from content.search import query_grams
 
 if TYPE_CHECKING:
-    from content.search import SearchShard
     from kiosk.viewmodels.library import Entry, Library
 
 __all__ = ["KEYS", "MAX_QUERY", "SearchGroup", "SearchState", "search"]
@@ -24,6 +23,8 @@ __all__ = ["KEYS", "MAX_QUERY", "SearchGroup", "SearchState", "search"]
 KEYS: tuple[str, ...] = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 MAX_QUERY = 24
 PER_GROUP = 30
+#: How many matches per group are ranked, as a multiple of ``PER_GROUP``.
+RANK_POOL = 4
 
 #: The order groups are shown in: what people ask about in a hall first.
 GROUP_ORDER = (
@@ -52,29 +53,33 @@ def search(library: Library, query: str, *, per_group: int = PER_GROUP) -> list[
     """Groups of entries matching ``query`` (Chinese, full pinyin or initials).
 
     Within a group, titles that start with the query come first, then shorter
-    titles (the more specific match), then newer ones.
+    titles (the more specific match), then newer ones. Each group ranks its
+    first ``RANK_POOL`` matches (in index order): a query that broad is
+    marked ``more`` and the visitor types another letter.
     """
-    normal, grams = query_grams(query)
+    index = library.search_index
+    normal, grams = query_grams(query, index.scheme)
     if not normal:
         return []
-    index = library.search_index
-    found: dict[EntityType, list[Entry]] = {}
-    full: dict[EntityType, bool] = {}
-    for position in _candidates(index, grams):
-        keys = index.keys[position]
-        if normal not in keys.text and normal not in keys.pinyin and normal not in keys.initials:
-            continue
-        entry = library.order[position]
-        bucket = found.setdefault(entry.type, [])
-        if len(bucket) >= per_group * 4:
-            full[entry.type] = True
-            if len(full) == len(EntityType):
-                break
-            continue
-        bucket.append(entry)
+    pool = per_group * RANK_POOL
     groups = []
     for entity_type in GROUP_ORDER:
-        entries = found.get(entity_type)
+        span = library.spans.get(entity_type)
+        if span is None:
+            continue
+        entries: list[Entry] = []
+        more = False
+        # Each type's entries are one span of positions (the release is walked type by type).
+        for position in index.candidates(grams, span):
+            if not index.matches(position, normal):
+                continue
+            entry = library.order[position]
+            if entry.type is not entity_type:
+                continue
+            if len(entries) == pool:
+                more = True
+                break
+            entries.append(entry)
         if not entries:
             continue
         entries.sort(key=lambda e: _rank(e, normal))
@@ -83,26 +88,10 @@ def search(library: Library, query: str, *, per_group: int = PER_GROUP) -> list[
                 type=entity_type,
                 label=entity_type.label,
                 entries=tuple(entries[:per_group]),
-                more=len(entries) > per_group or full.get(entity_type, False),
+                more=more or len(entries) > per_group,
             )
         )
     return groups
-
-
-def _candidates(index: SearchShard, grams: list[str]) -> list[int]:
-    lists: list[list[int]] = []
-    for gram in grams:
-        positions = index.postings.get(gram)
-        if not positions:
-            return []
-        lists.append(positions)
-    if not lists:
-        return []
-    lists.sort(key=len)  # intersect from the rarest gram
-    if len(lists) == 1:
-        return lists[0]
-    others = [set(p) for p in lists[1:]]
-    return [p for p in lists[0] if all(p in s for s in others)]
 
 
 def _rank(entry: Entry, normal: str) -> tuple[int, int, tuple[bool, int]]:

@@ -98,6 +98,26 @@ def test_search_groups_by_type_and_finds_people_by_initials(library):
     assert len(types) == len(set(types))
 
 
+def test_keypad_digits_find_document_numbers(library):
+    # A resident reads the numbers of a 文号 off a paper notice and taps them in.
+    entry = next(
+        e
+        for e in library.by_type[EntityType.CATALOGUE_ENTRY]
+        if any(ch.isdigit() for ch in str(e.summary.get("doc_number") or ""))
+    )
+    digits = "".join(ch for ch in entry.summary["doc_number"] if ch.isdigit())
+    state = SearchState()
+    for key in digits:
+        state.press(key, library)
+    found = [e for g in state.groups for e in g.entries]
+    assert found, digits
+    assert all(digits in library.search_index.haystacks[library.order.index(e)] for e in found)
+    numbers = ["".join(filter(str.isdigit, e.summary.get("doc_number", ""))) for e in found]
+    assert any(digits in n for n in numbers)
+    assert search(library, "2024")
+    assert search(library, "2024年")
+
+
 def test_the_keypad_types_deletes_clears_and_stops_at_its_limit(library):
     state = SearchState()
     for key in "BDCDJ":
