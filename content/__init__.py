@@ -10,11 +10,25 @@ and the tests all share it. Entry points:
 * ``content.demo``: the deterministic demo county.
 """
 
+import typing
+
+from content import lazy
 from content.enums import EntityType
 from content.errors import ContentError, EntityValidationError, NormalizeError
 from content.ids import stable_id
 from content.serialize import content_hash, to_json_line
-from content.validation import BatchResult, ValidationIssue, validate_jsonl, validate_records
+
+if typing.TYPE_CHECKING:
+    from content.validation import BatchResult, ValidationIssue, validate_jsonl, validate_records
+
+# Validation loads the pydantic models (~130 ms): only when it is used.
+__getattr__ = lazy.exports(
+    globals(),
+    dict.fromkeys(
+        ("BatchResult", "ValidationIssue", "validate_jsonl", "validate_records"),
+        "content.validation",
+    ),
+)
 
 __all__ = [
     "BatchResult",

@@ -24,42 +24,89 @@ the store (``kiosk.agent.store``, ``kiosk.agent.activate``).
 Errors form one tree rooted at ``AgentError`` (``kiosk.agent.errors``).
 """
 
-from kiosk.agent.activate import (
-    Activation,
-    Activator,
-    GarbageReport,
-    Release,
-    activate,
-    active_release,
-    verify_release,
+import typing
+
+from content import lazy
+
+if typing.TYPE_CHECKING:
+    from kiosk.agent.activate import (
+        Activation,
+        Activator,
+        GarbageReport,
+        Release,
+        activate,
+        active_release,
+        verify_release,
+    )
+    from kiosk.agent.config import DEFAULT_CHANNEL, AgentConfig
+    from kiosk.agent.errors import (
+        ActivationError,
+        AgentError,
+        ExpiredMetadataError,
+        FetchError,
+        LockedError,
+        NoReleaseError,
+        ProvisioningError,
+        RollbackError,
+        StorageError,
+        VerificationError,
+    )
+    from kiosk.agent.fs import FileSystem
+    from kiosk.agent.heartbeat import HeartbeatResult
+    from kiosk.agent.home import AgentHome
+    from kiosk.agent.reader import ReleaseReader
+    from kiosk.agent.runner import Agent, RefreshReport
+    from kiosk.agent.state import (
+        DEFAULT_STALE_AFTER,
+        AgentState,
+        RefreshResult,
+        state_load,
+        state_save,
+    )
+    from kiosk.agent.store import ObjectStore, StoreStats
+    from kiosk.agent.updater import FetchedRelease, ReleaseUpdater, refresh
+
+# Loaded on first use: the kiosk app reads releases without loading the TUF client.
+__getattr__ = lazy.exports(
+    globals(),
+    {
+        "Activation": "kiosk.agent.activate",
+        "Activator": "kiosk.agent.activate",
+        "GarbageReport": "kiosk.agent.activate",
+        "Release": "kiosk.agent.activate",
+        "activate": "kiosk.agent.activate",
+        "active_release": "kiosk.agent.activate",
+        "verify_release": "kiosk.agent.activate",
+        "DEFAULT_CHANNEL": "kiosk.agent.config",
+        "AgentConfig": "kiosk.agent.config",
+        "ActivationError": "kiosk.agent.errors",
+        "AgentError": "kiosk.agent.errors",
+        "ExpiredMetadataError": "kiosk.agent.errors",
+        "FetchError": "kiosk.agent.errors",
+        "LockedError": "kiosk.agent.errors",
+        "NoReleaseError": "kiosk.agent.errors",
+        "ProvisioningError": "kiosk.agent.errors",
+        "RollbackError": "kiosk.agent.errors",
+        "StorageError": "kiosk.agent.errors",
+        "VerificationError": "kiosk.agent.errors",
+        "FileSystem": "kiosk.agent.fs",
+        "HeartbeatResult": "kiosk.agent.heartbeat",
+        "AgentHome": "kiosk.agent.home",
+        "ReleaseReader": "kiosk.agent.reader",
+        "Agent": "kiosk.agent.runner",
+        "RefreshReport": "kiosk.agent.runner",
+        "DEFAULT_STALE_AFTER": "kiosk.agent.state",
+        "AgentState": "kiosk.agent.state",
+        "RefreshResult": "kiosk.agent.state",
+        "state_load": "kiosk.agent.state",
+        "state_save": "kiosk.agent.state",
+        "ObjectStore": "kiosk.agent.store",
+        "StoreStats": "kiosk.agent.store",
+        "FetchedRelease": "kiosk.agent.updater",
+        "ReleaseUpdater": "kiosk.agent.updater",
+        "refresh": "kiosk.agent.updater",
+    },
 )
-from kiosk.agent.config import DEFAULT_CHANNEL, AgentConfig
-from kiosk.agent.errors import (
-    ActivationError,
-    AgentError,
-    ExpiredMetadataError,
-    FetchError,
-    LockedError,
-    NoReleaseError,
-    ProvisioningError,
-    RollbackError,
-    StorageError,
-    VerificationError,
-)
-from kiosk.agent.fs import FileSystem
-from kiosk.agent.heartbeat import HeartbeatResult
-from kiosk.agent.home import AgentHome
-from kiosk.agent.reader import ReleaseReader
-from kiosk.agent.runner import Agent, RefreshReport
-from kiosk.agent.state import (
-    DEFAULT_STALE_AFTER,
-    AgentState,
-    RefreshResult,
-    state_load,
-    state_save,
-)
-from kiosk.agent.store import ObjectStore, StoreStats
-from kiosk.agent.updater import FetchedRelease, ReleaseUpdater, refresh
 
 __all__ = [
     "DEFAULT_CHANNEL",

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from kiosk.app.bootstrap import check_display, configure, register_font
 from kiosk.app.fonts import find_font
+from kiosk.app.memory import Reclaimer, glibc_trim
 from kiosk.viewmodels.idle import IdlePolicy
 from kiosk.viewmodels.nav import Navigator, Place
 from kiosk.viewmodels.search import SearchState
@@ -93,6 +94,7 @@ class Kiosk:
         self.exit_code = 0
         self.fresh: Freshness = Freshness("", stale=False, warning="")
         self._loading = False
+        self.reclaimer = Reclaimer(glibc_trim())
         self.window = Window
         self.root = BoxLayout(orientation="vertical")
         self.header = BoxLayout(orientation="vertical", size_hint_y=None)
@@ -151,7 +153,10 @@ class Kiosk:
         self.window.clearcolor = self.theme.bg
         self.update_freshness()
         self.render()
-        self.load_library()
+        # Read the release once the first frame is up: a loader thread started
+        # now would hold the GIL while 正在获取内容 is being drawn. The first
+        # tick runs before the first frame, so the loader starts from the second.
+        Clock.schedule_once(lambda _dt: Clock.schedule_once(self._start_loading), 0)
         Clock.schedule_interval(self._tick, 1.0)
         Clock.schedule_interval(self._advance_attract, ATTRACT_SECONDS)
         if self.settings.tour is not None:
@@ -160,6 +165,9 @@ class Kiosk:
             # Kivy's clock holds callbacks weakly: the kiosk keeps the tour alive.
             self.tour = Tour(self, self.settings.tour)
             self.tour.start()
+
+    def _start_loading(self, _dt: float) -> None:
+        self.load_library()
 
     def load_library(self) -> None:
         """Read the active release in the background; swap it in on the UI thread."""
@@ -194,6 +202,7 @@ class Kiosk:
                 self.render()
             return
         self.library = library
+        self.reclaimer.settle()
         log.info("showing release %s", library.release_name)
         # Keep the visitor's place when the item still exists.
         self.nav.prune(set(library.by_id))
@@ -207,6 +216,7 @@ class Kiosk:
         if self.library is None or self.library.reader.changed():
             self.load_library()
         self.update_freshness()
+        self.reclaimer.tick()
 
     def go_idle(self) -> None:
         """Nobody is here: 首页's attract loop, search cleared, 朗读 stopped, normal mode."""
@@ -246,29 +256,37 @@ class Kiosk:
     # -- drawing ------------------------------------------------------------------------
     def render(self) -> None:
         """Draw the header and the current place."""
-        from kiosk.app.screens.browse import build_groups, build_home, build_list  # noqa: PLC0415
-        from kiosk.app.screens.detail import build_detail_screen  # noqa: PLC0415
-        from kiosk.app.screens.idle import build_attract, build_loading  # noqa: PLC0415
-        from kiosk.app.screens.search import build_search  # noqa: PLC0415
-
+        # Each screen's module is imported when first shown: the first frame
+        # (正在获取内容) does not wait for the detail screen's charts and flowcharts.
         self.window.clearcolor = self.theme.bg
         place = self.nav.current
         landscape = self.window.width > self.window.height
         if self.library is None and place.screen != "attract":
+            from kiosk.app.screens.idle import build_loading  # noqa: PLC0415
+
             widget = build_loading(self, self.loading_reason)
             self.screen_name = "loading"
-        elif place.screen == "groups":
-            widget = build_groups(self, place)
-        elif place.screen == "list":
-            widget = build_list(self, place)
+        elif place.screen == "attract":
+            from kiosk.app.screens.idle import build_attract  # noqa: PLC0415
+
+            widget = build_attract(self, self.attract_index)
         elif place.screen == "detail":
+            from kiosk.app.screens.detail import build_detail_screen  # noqa: PLC0415
+
             widget = build_detail_screen(self, place)
         elif place.screen == "search":
+            from kiosk.app.screens.search import build_search  # noqa: PLC0415
+
             widget = build_search(self, landscape=landscape)
-        elif place.screen == "attract":
-            widget = build_attract(self, self.attract_index)
         else:
-            widget = build_home(self, landscape=landscape)
+            from kiosk.app.screens import browse  # noqa: PLC0415
+
+            if place.screen == "groups":
+                widget = browse.build_groups(self, place)
+            elif place.screen == "list":
+                widget = browse.build_list(self, place)
+            else:
+                widget = browse.build_home(self, landscape=landscape)
         if self.library is not None or place.screen == "attract":
             self.screen_name = place.screen
         log.info("screen %s %s", self.screen_name, place)
@@ -276,6 +294,7 @@ class Kiosk:
         self.body.add_widget(widget)
         self.current = widget
         self.render_header()
+        self.reclaimer.screen_replaced()
 
     def render_header(self) -> None:
         """Home, back, the time, 内容更新于 … (and the stale warning), 关怀模式."""

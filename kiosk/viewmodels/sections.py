@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from kiosk.viewmodels.library import Entry, Library
 
-__all__ = ["SECTIONS", "STATUS_KIND", "Facet", "Group", "Row", "Section", "section"]
+__all__ = ["SECTIONS", "STATUS_KIND", "Facet", "Group", "Row", "Section", "row_of", "section"]
 
 BadgeKind = Literal["ok", "warn", "neutral"]
 
@@ -253,3 +253,11 @@ def section(key: str) -> Section:
         if found.key == key:
             return found
     raise KeyError(key)
+
+
+def row_of(entry: Entry, library: Library, today: date) -> Row:
+    """An entry's row as its section lists it (a plain title for types without one)."""
+    for found in SECTIONS:
+        if found.type is entry.type:
+            return found.row(entry, library, today)
+    return Row(entry.id, plain(entry.title), "")

@@ -69,3 +69,23 @@ def test_demo_data_with_mutations(tmp_path):
     result = run("demo-data", "--out", str(tmp_path), "--mutate", "1")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "catalogue.jsonl").read_bytes().count(b"\n") == 3946 + 5 - 2
+
+
+def test_the_command_line_loads_no_heavy_library_before_a_command_runs(tmp_path):
+    # `gongkai kiosk` registers every package's subcommands on each start; the
+    # kiosk's first frame must not wait for models, TUF, templates or pinyin.
+    probe = (
+        "import sys; from content.cli import _build_parser; _build_parser(); "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'pydantic', 'tuf', 'jinja2', 'pypinyin', 'django', 'kivy', 'urllib3'}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

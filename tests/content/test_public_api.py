@@ -31,6 +31,8 @@ def _defined_in_package(value):
 
 
 def _public_names(module):
+    for name in module.__all__:  # lazy exports (content.lazy) join vars() when first used
+        getattr(module, name, None)
     return {
         name
         for name, value in vars(module).items()

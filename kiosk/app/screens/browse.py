@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from kivy.factory import Factory
 from kivy.metrics import dp, sp
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
@@ -21,10 +22,13 @@ from kiosk.viewmodels.nav import Place
 from kiosk.viewmodels.sections import section
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from kiosk.app.context import Ui
+    from kiosk.viewmodels.sections import Row
     from kiosk.viewmodels.theme import Theme
 
-__all__ = ["build_groups", "build_home", "build_list"]
+__all__ = ["build_groups", "build_home", "build_list", "row_list"]
 
 
 def build_home(ui: Ui, *, landscape: bool) -> BoxLayout:
@@ -197,6 +201,16 @@ def build_list(ui: Ui, place: Place) -> BoxLayout:
     root.add_widget(Text(heading, theme, size=theme.heading_sp, bold=True))
     rows = found.rows(library, ui.today(), place.facet, place.group) if library else []
     root.add_widget(Text(f"共 {len(rows)} 条，轻触查看详情", theme, color=theme.muted))
+    root.add_widget(row_list(ui, rows))
+    return root
+
+
+def row_list(ui: Ui, rows: Sequence[Row | str]) -> RecycleView:
+    """A scrolling list of rows, recycled (only the rows in sight exist as widgets).
+
+    A string among the rows is a group heading (search results by type).
+    """
+    theme = ui.theme
     RowView.ui = ui
     view = RecycleView(bar_width=dp(12), scroll_type=["bars", "content"])
     layout = RecycleBoxLayout(
@@ -205,12 +219,21 @@ def build_list(ui: Ui, place: Place) -> BoxLayout:
         default_size_hint=(1, None),
         size_hint_y=None,
         spacing=dp(8),
+        key_viewclass="viewclass",
     )
     layout.bind(minimum_height=layout.setter("height"))
     view.add_widget(layout)
     view.viewclass = RowView  # after the layout manager exists, or it is lost
+    heading = {
+        "viewclass": "ListHeading",
+        "height": dp(theme.body_sp * theme.line_spacing + 16),
+        "font_size": sp(theme.body_sp),
+        "color": theme.accent,
+    }
     view.data = [
-        {
+        {**heading, "text": r}
+        if isinstance(r, str)
+        else {
             "title": r.title,
             "subtitle": r.subtitle,
             "badge_kind": r.badge_kind or "",
@@ -220,8 +243,18 @@ def build_list(ui: Ui, place: Place) -> BoxLayout:
         }
         for r in rows
     ]
-    root.add_widget(view)
-    return root
+    return view
+
+
+class ListHeading(Label):  # type: ignore[misc]
+    """A group's name between recycled rows (its look comes with the data)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(markup=False, bold=True, halign="left", valign="bottom", **kwargs)
+        self.bind(size=lambda lbl, s: setattr(lbl, "text_size", s))
+
+
+Factory.register("ListHeading", cls=ListHeading)
 
 
 def row_height(theme: Theme) -> float:

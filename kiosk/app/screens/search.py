@@ -9,16 +9,17 @@ from kivy.metrics import dp
 from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
-from kivy.uix.scrollview import ScrollView
 
+from kiosk.app.screens.browse import row_list
 from kiosk.app.widgets.basic import TapButton, Text
-from kiosk.viewmodels.nav import Place
 from kiosk.viewmodels.search import KEYS
+from kiosk.viewmodels.sections import row_of
 
 if TYPE_CHECKING:
     from kivy.uix.widget import Widget
 
     from kiosk.app.context import Ui
+    from kiosk.viewmodels.sections import Row
 
 __all__ = ["build_search"]
 
@@ -37,24 +38,14 @@ def build_search(ui: Ui, *, landscape: bool) -> Widget:
     if state.query:
         summary = f"找到 {state.total} 条" if state.total else "没有找到，请换个拼音试试"
         results.add_widget(Text(summary, theme, color=theme.muted))
-    scroll = ScrollView(do_scroll_x=False, bar_width=dp(12))
-    column = GridLayout(cols=1, spacing=dp(8), size_hint_y=None)
-    column.bind(minimum_height=column.setter("height"))
+    rows: list[Row | str] = []
+    library, today = ui.library, ui.today()
     for group in state.groups:
         more = "（仅显示前几条，请多输入几个字母）" if group.more else ""
-        column.add_widget(Text(f"{group.label}{more}", theme, bold=True, color=theme.accent))
-        for entry in group.entries:
-            column.add_widget(
-                TapButton(
-                    entry.title,
-                    theme,
-                    partial(ui.go, Place("detail", item=entry.id)),
-                    primary=False,
-                    name=f"result-{entry.id}",
-                )
-            )
-    scroll.add_widget(column)
-    results.add_widget(scroll)
+        rows.append(f"{group.label}{more}")
+        if library is not None:
+            rows += [row_of(entry, library, today) for entry in group.entries]
+    results.add_widget(row_list(ui, rows))
     root.add_widget(results)
     root.add_widget(_keypad(ui, landscape=landscape))
     return root
