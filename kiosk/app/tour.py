@@ -19,7 +19,7 @@ from kivy.input.motionevent import MotionEvent
 from kiosk.viewmodels.nav import Place
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from kivy.uix.widget import Widget
 
@@ -73,9 +73,11 @@ def find_row(root: Widget) -> Widget | None:
 class Tour:
     """Drives the kiosk through every screen, one step per few frames."""
 
-    def __init__(self, kiosk: Kiosk, out: Path) -> None:
+    def __init__(self, kiosk: Kiosk, out: Path, done: Callable[[], None] | None = None) -> None:
+        """Tour ``kiosk`` into ``out``; then call ``done`` (by default: stop the app)."""
         self.kiosk = kiosk
         self.out = out
+        self._done = done
         self.shots: list[dict[str, Any]] = []
         self._steps: Iterator[int] | None = None
 
@@ -103,6 +105,9 @@ class Tour:
         (self.out / "tour.json").write_text(
             json.dumps(self.shots, ensure_ascii=False, indent=1), encoding="utf-8"
         )
+        if self._done is not None:
+            self._done()
+            return
         from kivy.app import App  # noqa: PLC0415
 
         App.get_running_app().stop()

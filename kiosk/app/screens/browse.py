@@ -6,8 +6,9 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from kivy.factory import Factory
+from kivy.graphics import Color, Rectangle
 from kivy.metrics import dp, sp
-from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
@@ -16,7 +17,7 @@ from kivy.uix.recycleboxlayout import RecycleBoxLayout
 from kivy.uix.recycleview import RecycleView
 from kivy.uix.scrollview import ScrollView
 
-from kiosk.app.widgets.basic import Badge, Progress, TapButton, Text, fill
+from kiosk.app.widgets.basic import Badge, Progress, TapButton, Text
 from kiosk.viewmodels.home import tiles
 from kiosk.viewmodels.nav import Place
 from kiosk.viewmodels.sections import section
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
     from kiosk.app.context import Ui
     from kiosk.viewmodels.sections import Row
-    from kiosk.viewmodels.theme import Theme
+    from kiosk.viewmodels.theme import RGBA, Theme
 
 __all__ = ["build_groups", "build_home", "build_list", "row_list"]
 
@@ -126,45 +127,47 @@ class RowView(ButtonBehavior, BoxLayout):  # type: ignore[misc]
     badge_kind = StringProperty("")
     item = StringProperty("")
     progress = NumericProperty(-1)
-    has_progress = BooleanProperty(defaultvalue=False)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(orientation="horizontal", spacing=dp(10), padding=dp(12), **kwargs)
         ui = RowView.ui
-        assert ui is not None  # noqa: S101 - set by build_list before any row exists
+        assert ui is not None  # noqa: S101 - set by row_list before any row exists
         theme = ui.theme
-        fill(self, theme.surface, radius=dp(8), border=theme.bg)
-        text = BoxLayout(orientation="vertical", spacing=dp(4))
-        self._title = Label(
-            markup=False,
-            font_size=sp(theme.body_sp),
-            color=theme.fg,
-            halign="left",
-            valign="middle",
-            shorten=True,
-            shorten_from="right",
-            max_lines=2,
-        )
-        self._subtitle = Label(
-            markup=False,
-            font_size=sp(theme.small_sp),
-            color=theme.muted,
-            halign="left",
-            valign="middle",
-            shorten=True,
-            max_lines=1,
-            size_hint_y=0.6,
-        )
-        for label in (self._title, self._subtitle):
-            label.bind(size=lambda lbl, s: setattr(lbl, "text_size", s))
-            text.add_widget(label)
-        self._bar = Progress(0, theme, size_hint_y=0.25)
-        self._bar.opacity = 0  # only project rows show a bar (progress >= 0)
-        text.add_widget(self._bar)
-        self.add_widget(text)
+        # Rows are text on the page with a rule below, not filled cards: every
+        # row is redrawn on every frame while scrolling, and under software GL
+        # a fill the size of the list cost as much as all the text on it.
+        with self.canvas.before:
+            Color(*theme.line)
+            self._rule = Rectangle()
+        self.bind(pos=self._place_rule, size=self._place_rule)
+        self._text = BoxLayout(orientation="vertical", spacing=dp(4))
+        self._title = self._label(theme.body_sp, theme.fg, max_lines=2)
+        self._subtitle = self._label(theme.small_sp, theme.muted, max_lines=1, size_hint_y=0.6)
+        self._bar = Progress(0, theme, size_hint_y=0.25)  # in the row only for projects
+        self.add_widget(self._text)
         self._badge_box = BoxLayout(size_hint_x=None, width=dp(theme.small_sp * 7))
         self.add_widget(self._badge_box)
         self._theme = theme
+
+    def _label(self, size: float, color: RGBA, **kwargs: Any) -> Label:
+        # Wrapped to the row's width but only as tall as its lines: the texture
+        # (and what is blended each frame) is the text, not the whole box.
+        label = Label(
+            markup=False,
+            font_size=sp(size),
+            color=color,
+            halign="left",
+            shorten=True,
+            shorten_from="right",
+            **kwargs,
+        )
+        label.bind(width=lambda lbl, w: setattr(lbl, "text_size", (w, None)))
+        self._text.add_widget(label)
+        return label
+
+    def _place_rule(self, *_: Any) -> None:
+        self._rule.pos = (self.x, self.y - dp(4))
+        self._rule.size = (self.width, dp(1.5))
 
     def on_title(self, _: Any, value: str) -> None:
         """Kivy property hook."""
@@ -177,7 +180,11 @@ class RowView(ButtonBehavior, BoxLayout):  # type: ignore[misc]
     def on_progress(self, _: Any, value: float) -> None:
         """Kivy property hook: a bar only for projects."""
         self._bar.pct = max(0.0, value)
-        self._bar.opacity = 1 if value >= 0 else 0
+        shown = self._bar.parent is not None
+        if value >= 0 and not shown:
+            self._text.add_widget(self._bar)
+        elif value < 0 and shown:
+            self._text.remove_widget(self._bar)
         self._bar._redraw()  # noqa: SLF001 - same package
 
     def on_badge(self, _: Any, value: str) -> None:

@@ -71,7 +71,7 @@ def _keypad(ui: Ui, *, landscape: bool) -> Widget:
                 key,
                 theme,
                 partial(press, key),
-                size=theme.heading_sp * 0.8,
+                size=theme.heading_sp,
                 name=f"key-{key}",
                 size_hint=(None, None),
                 width=side,

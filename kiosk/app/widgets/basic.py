@@ -118,7 +118,9 @@ class TapButton(ButtonBehavior, BoxLayout):  # type: ignore[misc]
             halign="center",
             valign="middle",
         )
-        self.label.bind(size=lambda lbl, s: setattr(lbl, "text_size", s))
+        # Wrapped to the button's width, as tall as its lines (and centred by the
+        # label): a texture the size of the text, not of the whole button.
+        self.label.bind(width=lambda lbl, w: setattr(lbl, "text_size", (w, None)))
         self.add_widget(self.label)
         self._action = on_tap
 
