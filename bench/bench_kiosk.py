@@ -15,7 +15,7 @@ on the same machine, under the same Xvfb server, and says which targets were met
 2. **Search.** ``kiosk.viewmodels.search.search`` p50/p99 over a mix of
    queries (initials prefixes, full pinyin, Chinese, digits), on the demo
    county's release (``town-nanan``) and on a real release of ten times its
-   entities (``content.release.build_release``, activated in a kiosk home by the
+   entities (``content.release_build.build_release``, activated in a kiosk home by the
    agent's ``activate``), beside a plain linear substring scan of the same
    keys. Target: p99 at most 10 ms at 10x.
 3. **Scrolling.** The 公开目录 list (every catalogue entry, ``RowView`` rows)

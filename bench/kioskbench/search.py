@@ -153,7 +153,7 @@ def tenfold_home(home: Path) -> Path:
     import importlib
     from datetime import UTC, datetime
 
-    from content.release import build_release
+    from content.release_build import build_release
     from kiosk.agent.activate import activate
     from kiosk.agent.home import AgentHome
     from kiosk.agent.store import ObjectStore

@@ -30,6 +30,8 @@ class Theme:
     body_sp: float
     small_sp: float
     heading_sp: float
+    #: Few sizes on purpose: each (size, weight) opens its own FreeType face of
+    #: the CJK font, ~2.5 MB each, kept for the life of the process.
     title_sp: float
     touch_dp: float  # minimum touch target side
     line_spacing: float
@@ -70,7 +72,7 @@ ELDER = Theme(
     body_sp=30,  # 18 pt is 24 px; a hall panel is read from arm's length
     small_sp=26,
     heading_sp=42,  # at least 30
-    title_sp=48,
+    title_sp=42,  # the heading size: each size of the CJK face costs the kiosk ~2.5 MB
     touch_dp=72,  # at least 60
     line_spacing=1.4,  # at least 1.3
     padding_dp=22,

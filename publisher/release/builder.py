@@ -20,7 +20,8 @@ from django.utils import timezone
 
 from content.enums import EntityType
 from content.errors import ContentError
-from content.release import EntryCache, build_release, sha256_hex
+from content.release import sha256_hex
+from content.release_build import EntryCache, build_release
 from content.validation import validate_entity
 from publisher.release.keys import KeyStore
 from publisher.release.tuf_repo import TufRepository

@@ -2,7 +2,7 @@
 """Benchmark: what a kiosk refresh costs on the full demo county (not collected by pytest).
 
 Builds the demo county's ``town-nanan`` channel in-process (``content.demo`` +
-``content.release.build_release``, synthetic image bytes, signed with the
+``content.release_build.build_release``, synthetic image bytes, signed with the
 publisher's ``TufRepository``; about 7,855 objects), serves it from a separate
 process (so only the agent's CPU is counted), and measures one in-process
 ``Agent.refresh`` for:

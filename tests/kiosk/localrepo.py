@@ -2,7 +2,7 @@
 
 * ``LocalRepo`` is a TUF repository folder made with the publisher's
   ``TufRepository`` (root key, online keys, ``publish``), to which a test
-  publishes ``ReleasePlan``s built by ``content.release.build_release``.
+  publishes ``ReleasePlan``s built by ``content.release_build.build_release``.
 * ``FolderHttp`` is an ``HttpClient`` that answers from that folder (a mirror
   without a network): it counts and records every request, and works in a
   forked child (the crash tests kill children at chosen steps).
@@ -31,7 +31,8 @@ from typing import TYPE_CHECKING, Any
 from content.demo import generate_county
 from content.enums import EntityType
 from content.models._registry import ANY_ENTITY
-from content.release import EntryCache, build_release, walk
+from content.release import walk
+from content.release_build import EntryCache, build_release
 from content.serialize import content_hash, to_record
 from kiosk.agent import Agent, AgentConfig, FileSystem
 from kiosk.agent._http import HttpClient, HttpResponse
@@ -44,7 +45,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from content.models import Entity
-    from content.release import Manifest, ReleasePlan
+    from content.release import Manifest
+    from content.release_build import ReleasePlan
     from kiosk.agent import ObjectStore
 
 MIRROR = "http://mirror.test"

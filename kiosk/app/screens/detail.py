@@ -90,7 +90,7 @@ class DetailScreen(BoxLayout):  # type: ignore[misc]
     def _block(self, block: Block, width: float) -> Widget:
         theme = self.theme
         if isinstance(block, Heading):
-            return Text(block.text, theme, size=theme.heading_sp * 0.85, bold=True)
+            return Text(block.text, theme, size=theme.heading_sp, bold=True)
         if isinstance(block, Fields):
             return _fields(block, theme)
         if isinstance(block, Paragraph):
@@ -101,7 +101,10 @@ class DetailScreen(BoxLayout):  # type: ignore[misc]
             return _timeline(block, theme)
         if isinstance(block, ImageBlock):
             height = dp(480) if block.kind == "photo" else width * 1.2
-            return Image(source=block.path, size_hint_y=None, height=height, fit_mode="contain")
+            # nocache: a portrait or flowchart leaves memory with its screen, not 60 s later.
+            return Image(
+                source=block.path, size_hint_y=None, height=height, fit_mode="contain", nocache=True
+            )
         if isinstance(block, FlowchartBlock):
             layout = layout_flowchart(
                 block.steps, width=width, char_w=sp(theme.small_sp), line_h=sp(theme.small_sp) * 1.4
