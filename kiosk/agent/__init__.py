@@ -66,6 +66,10 @@ if typing.TYPE_CHECKING:
     from kiosk.agent.store import ObjectStore, StoreStats
     from kiosk.agent.updater import FetchedRelease, ReleaseUpdater, refresh
 
+# ``activate`` names a function and its module: imported here, or importing the
+# module anywhere would leave the module where the function should be.
+from kiosk.agent.activate import activate
+
 # Loaded on first use: the kiosk app reads releases without loading the TUF client.
 __getattr__ = lazy.exports(
     globals(),
@@ -74,7 +78,6 @@ __getattr__ = lazy.exports(
         "Activator": "kiosk.agent.activate",
         "GarbageReport": "kiosk.agent.activate",
         "Release": "kiosk.agent.activate",
-        "activate": "kiosk.agent.activate",
         "active_release": "kiosk.agent.activate",
         "verify_release": "kiosk.agent.activate",
         "DEFAULT_CHANNEL": "kiosk.agent.config",

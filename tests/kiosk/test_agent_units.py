@@ -29,6 +29,8 @@ from kiosk.agent.pokes import SseEvent, SseParser
 
 
 def test_all_lists_exactly_the_public_names():
+    for name in kiosk.agent.__all__:  # lazy exports (content.lazy) join vars() when first used
+        getattr(kiosk.agent, name, None)
     public = {
         name
         for name, value in vars(kiosk.agent).items()
