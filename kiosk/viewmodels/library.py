@@ -70,10 +70,10 @@ class Library:
         self.spans: dict[EntityType, range] = {}
         #: The release's search index, merged from its leaves' shards as read.
         self.search_index = SearchIndex()
-        last_leaf: int | None = None
+        last_leaf: dict[str, Any] | None = None  # held: an id() of a freed leaf is reused
         for entity_type, leaf, raw in reader.entries():
-            if id(leaf) != last_leaf:
-                last_leaf = id(leaf)
+            if leaf is not last_leaf:
+                last_leaf = leaf
                 self.search_index.add(SearchShard.from_json(leaf.get("search", {})))
             entry = Entry(
                 type=entity_type,

@@ -54,8 +54,8 @@ def search(library: Library, query: str, *, per_group: int = PER_GROUP) -> list[
 
     Within a group, titles that start with the query come first, then shorter
     titles (the more specific match), then newer ones. Each group ranks its
-    first ``RANK_POOL`` matches (in index order): a query that broad is
-    marked ``more`` and the visitor types another letter.
+    first ``per_group * RANK_POOL`` matches (in index order); a group with more
+    is marked ``more``, and the screen asks for another letter.
     """
     index = library.search_index
     normal, grams = query_grams(query, index.scheme)
