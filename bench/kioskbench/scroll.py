@@ -102,22 +102,14 @@ def app_scroll(spec: dict[str, Any]) -> int:
 
 def bare_scroll(spec: dict[str, Any]) -> int:
     """A bare RecycleView of Labels where the kiosk's list was, scrolled the same way."""
-    from kioskbench.start import configure_bare
+    from kioskbench.start import configure_bare, run_bare
 
     configure_bare(spec, maxfps=0)  # before Kivy is imported
-    from kivy.app import App
     from kivy.clock import Clock
 
     scroller = Scroller(float(spec["seconds"]), Path(spec["rows"]))
     Clock.schedule_once(scroller.open_bare, 0)
-    root = scroller.bare_view()
-
-    class BareApp(App):  # type: ignore[misc]
-        def build(self) -> Any:
-            return root
-
-    BareApp().run()
-    return 0
+    return run_bare(scroller.bare_view())
 
 
 class Scroller:

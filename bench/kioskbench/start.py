@@ -86,13 +86,23 @@ def app_start(spec: dict[str, Any]) -> int:
 def bare_start(spec: dict[str, Any]) -> int:
     """A bare Kivy app in the kiosk's environment showing one Label, timed to its first frame."""
     configure_bare(spec, maxfps=30)  # before Kivy is imported
-    from kivy.app import App
     from kivy.clock import Clock
-    from kivy.uix.label import Label
 
     frames = FirstFrames(float(os.environ[T_LAUNCH]), content=False, hold=spec["hold"])
     Clock.schedule_once(frames.install, 0)
-    root = Label(text="政务公开 · 便民查询", font_size="40sp")
+    return run_bare(bare_label())
+
+
+def bare_label() -> Any:
+    """What the bare app shows: one Label in the kiosk's font."""
+    from kivy.uix.label import Label
+
+    return Label(text="政务公开 · 便民查询", font_size="40sp")
+
+
+def run_bare(root: Any) -> int:
+    """Run a bare Kivy app showing ``root`` (after ``configure_bare``) until it stops."""
+    from kivy.app import App
 
     class BareApp(App):  # type: ignore[misc]
         def build(self) -> Any:
