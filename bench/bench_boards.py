@@ -32,12 +32,13 @@ from typing import TYPE_CHECKING
 from PIL import Image, ImageDraw
 
 from content import demo
+from content.county_time import SHANGHAI
 from publisher.boards.compose import Composer, ContentSnapshot, sorted_notices
 from publisher.boards.drivers import EncodeCache, encode_only
 from publisher.boards.fonts import find_font
 from publisher.boards.program import BoardConfig, Program
 from publisher.boards.render import TextItem, render_items
-from publisher.boards.schedule import SHANGHAI, Content, Rule, next_change, resolve
+from publisher.boards.schedule import Content, Rule, next_change, resolve
 
 if TYPE_CHECKING:
     from collections.abc import Callable

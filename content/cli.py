@@ -11,13 +11,12 @@ Exit codes: 0 ok, 1 failure, 2 bad usage or config.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from content import atomicfile
 from content.enums import EntityType
 
 if TYPE_CHECKING:
@@ -136,7 +135,7 @@ def _demo_data(args: argparse.Namespace) -> int:
     try:
         out.mkdir(parents=True, exist_ok=True)
         for entity_type, text in files.items():
-            _write_atomically(out / JSONL_FILES[entity_type], text)
+            atomicfile.write_atomic(out / JSONL_FILES[entity_type], text.encode())
     except OSError as exc:
         print(f"demo-data: cannot write to {out}: {exc}", file=sys.stderr)
         return EXIT_FAILURE
@@ -147,17 +146,3 @@ def _demo_data(args: argparse.Namespace) -> int:
         print(f"{JSONL_FILES[entity_type]:<22} {count:>6}  {EntityType(entity_type).label}")
     print(f"wrote {total} records in {len(files)} files to {out}")
     return EXIT_OK
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    # A reader (or a crash) never sees half a file: write aside, fsync, rename.
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

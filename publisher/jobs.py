@@ -17,6 +17,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from content.county_time import COUNTY_TZ_NAME
 from publisher.config import parse_schedule
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ __all__ = [
 ]
 
 log = logging.getLogger("gongkai.jobs")
-TIMEZONE = "Asia/Shanghai"
+TIMEZONE = COUNTY_TZ_NAME
 #: Seconds between two evaluations of the LED boards (pushes happen only on change).
 BOARDS_EVERY = 30
 #: Seconds between two looks for slides due on boards that keep no program (Flaschen-Taschen).

@@ -18,6 +18,7 @@ from django.core.asgi import get_asgi_application
 from django.db import close_old_connections
 from django.utils import timezone
 
+from content.county_time import COUNTY_TZ_NAME
 from publisher.boards.push import Action
 from publisher.boards.runner import BoardRunner
 from publisher.commands._common import client_factory
@@ -136,7 +137,7 @@ class PublisherService:
             # Run again right at the next schedule boundary, not up to 30 s later.
             self.scheduler.add_job(
                 _job(self._boards),
-                DateTrigger(run_date=upcoming, timezone="Asia/Shanghai"),
+                DateTrigger(run_date=upcoming, timezone=COUNTY_TZ_NAME),
                 id="boards:boundary",
                 name="LED boards at the next schedule boundary",
                 executor="boards",

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 
+from content.county_time import COUNTY_TZ_NAME
 from publisher.home import resolve_home
 from publisher.tomlfile import ConfigError
 
@@ -53,7 +54,7 @@ MIDDLEWARE: list[str] = []
 DATABASES = {"default": _database(_database_url())}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USE_TZ = True
-TIME_ZONE = "Asia/Shanghai"
+TIME_ZONE = COUNTY_TZ_NAME
 LANGUAGE_CODE = "zh-hans"
 USE_I18N = False
 LOGGING_CONFIG = None

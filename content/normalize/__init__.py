@@ -5,7 +5,8 @@ value cannot be read, except where the docstring promises leniency (an
 unparseable 索引号 is kept as an opaque string, never rejected).
 """
 
-from content.normalize._dates import SHANGHAI, parse_date, parse_datetime, parse_deadline
+from content.county_time import SHANGHAI
+from content.normalize._dates import parse_date, parse_datetime, parse_deadline
 from content.normalize._identifiers import (
     IndexNoScheme,
     IndexNumber,

@@ -6,11 +6,9 @@ import calendar
 import re
 import unicodedata
 from datetime import UTC, date, datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
 
+from content.county_time import SHANGHAI
 from content.errors import NormalizeError
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 _BRACKETS = str.maketrans(dict.fromkeys("[]【】()（）〔〕［］<>《》", " "))
 _DATETIME = re.compile(

@@ -12,18 +12,19 @@ The primitives raise ``OSError`` like the OS does; callers translate it into
 ``kiosk.agent.errors`` at their boundary. Removal (``remove``, ``remove_tree``)
 is cleanup and never raises.
 
-``write_atomic`` composes the primitives: a temporary file beside the target,
-written and fsynced, renamed over it, the folder fsynced. A reader (or a
-crash) sees the old file or the new one, never half of either.
+``write_atomic`` is ``content.atomicfile.write_atomic`` run on these
+primitives: a temporary file beside the target, written and fsynced, renamed
+over it, the folder fsynced. A reader (or a crash) sees the old file or the
+new one, never half of either.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
-import secrets
 import shutil
 from typing import TYPE_CHECKING
+
+from content import atomicfile
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 __all__ = ["FileSystem"]
 
 
-class FileSystem:
+class FileSystem(atomicfile.OsFileOps):
     """The real file system; subclass and override a primitive to inject faults.
 
     Every primitive that allocates space or changes a name (removals
@@ -40,22 +41,15 @@ class FileSystem:
     method. (A removal ignores an error from the hook: removal never fails.)
     """
 
-    def write_new(self, path: Path, data: bytes) -> None:
+    def write_new(self, path: Path, data: bytes, *, mode: int = 0o644) -> None:
         """Create ``path`` (it must not exist), write ``data``, fsync and close it.
 
         Raises:
-            OSError: the file exists, or the disk refused (``ENOSPC`` …).
+            OSError: the file exists, or the disk refused (``ENOSPC`` …); a
+                partly written file is removed.
         """
         self._before("write", path)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        try:
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        super().write_new(path, data, mode=mode)
 
     def mkdir(self, path: Path) -> None:
         """Make a folder and any missing parents (an existing one is fine).
@@ -91,11 +85,7 @@ class FileSystem:
             OSError: the folder cannot be opened or synced.
         """
         self._before("fsync", path)
-        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        super().fsync_dir(path)
 
     def remove(self, path: Path) -> None:
         """Remove a file or link if it exists (cleanup: never raises)."""
@@ -111,7 +101,7 @@ class FileSystem:
         shutil.rmtree(path, ignore_errors=True)
 
     def write_atomic(self, path: Path, data: bytes, *, sync_dir: bool = True) -> None:
-        """Replace ``path`` with ``data``: temp file, fsync, rename, fsync the folder.
+        """Replace ``path`` with ``data`` through these primitives (see the module doc).
 
         Args:
             path: the file to write.
@@ -123,15 +113,7 @@ class FileSystem:
             OSError: any step failed; the temporary file is removed and
                 ``path`` is unchanged.
         """
-        temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-        try:
-            self.write_new(temporary, data)
-            self.rename(temporary, path)
-        except BaseException:
-            self.remove(temporary)
-            raise
-        if sync_dir:
-            self.fsync_dir(path.parent)
+        atomicfile.write_atomic(path, data, sync_dir=sync_dir, ops=self)
 
     def _before(self, operation: str, path: Path) -> None:
         """Hook called before each primitive; the real file system does nothing."""

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from content.backoff import Backoff
 from kiosk.agent._http import HttpClient
 from kiosk.agent.activate import Activator, active_release, linked_release
 from kiosk.agent.errors import AgentError, LockedError, ProvisioningError, StorageError
@@ -329,11 +330,15 @@ class Agent:
             os.close(fd)  # releases the lock (a killed process releases it too)
 
     def _delay(self, failures: int) -> float:
-        jitter = self._rng.uniform(1 - self.config.poll_jitter, 1 + self.config.poll_jitter)
         if not failures:
-            return self.config.poll_interval * jitter
-        backoff: float = self.config.retry_interval * 2.0 ** min(failures - 1, 30)
-        return min(backoff * jitter, self.config.max_backoff)
+            spread = self.config.poll_jitter
+            return self.config.poll_interval * self._rng.uniform(1 - spread, 1 + spread)
+        backoff = Backoff(
+            base=self.config.retry_interval,
+            cap=self.config.max_backoff,
+            jitter=self.config.poll_jitter,
+        )
+        return backoff.jittered(failures, self._rng)
 
 
 def _log_report(report: RefreshReport) -> None:

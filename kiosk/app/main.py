@@ -12,8 +12,8 @@ import signal
 import threading
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
+from content.county_time import SHANGHAI
 from kiosk.app.bootstrap import check_display, configure, register_font
 from kiosk.app.fonts import find_font
 from kiosk.app.memory import Reclaimer, glibc_trim
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 __all__ = ["run"]
 
 log = logging.getLogger(__name__)
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 ATTRACT_SECONDS = 8.0
 
 

@@ -6,16 +6,14 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
+from content.county_time import SHANGHAI
 from kiosk.viewmodels.text import cn_datetime
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 __all__ = ["Freshness", "freshness"]
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from content.county_time import SHANGHAI
 from content.enums import Validity
 from publisher.boards.config import board_scope
 from publisher.boards.fonts import BoardFont, find_font
@@ -32,7 +33,7 @@ from publisher.boards.render import (
     render_items,
     unshowable,
 )
-from publisher.boards.schedule import SHANGHAI, targets
+from publisher.boards.schedule import targets
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence

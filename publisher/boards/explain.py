@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from publisher.boards.schedule import SHANGHAI
+from content.county_time import SHANGHAI
 
 if TYPE_CHECKING:
     from datetime import datetime

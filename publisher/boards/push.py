@@ -36,6 +36,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol, cast
 
+from content.backoff import Backoff
 from publisher.boards.drivers.base import (
     BoardError,
     BoardRejectedError,
@@ -50,9 +51,9 @@ if TYPE_CHECKING:
     from publisher.boards.program import BoardConfig, Program, Slide
 
 __all__ = [
+    "DEFAULT_BACKOFF",
     "MIN_PUSH_INTERVAL",
     "Action",
-    "Backoff",
     "BoardStatus",
     "CycleReport",
     "MemoryStates",
@@ -138,16 +139,8 @@ class CycleReport:
         return not self.error
 
 
-@dataclass(frozen=True)
-class Backoff:
-    """Exponential back-off between attempts at a failing board."""
-
-    base: float = 30.0
-    cap: float = 600.0
-
-    def delay(self, failures: int) -> timedelta:
-        """How long to wait after ``failures`` consecutive failures."""
-        return timedelta(seconds=min(self.cap, self.base * 2 ** max(0, failures - 1)))
+#: Between attempts at a failing board: 30 s, 1 min, 2 min … at most 10 min.
+DEFAULT_BACKOFF = Backoff(base=30.0, cap=600.0)
 
 
 class StateStore(Protocol):
@@ -209,7 +202,7 @@ class Pusher:
         self._states = states
         self._now = now
         self._timeout = timeout
-        self._backoff = backoff or Backoff()
+        self._backoff = backoff or DEFAULT_BACKOFF
         self._workers = workers
         self._min_interval = dict(min_interval)
         self._monotonic = monotonic
@@ -439,7 +432,7 @@ class Pusher:
             error=str(error) or type(error).__name__,
             reachable=reachable,
             failures=failures,
-            next_attempt_at=now + self._backoff.delay(failures),
+            next_attempt_at=now + timedelta(seconds=self._backoff.delay(failures)),
         )
         return PushReport(board.id, Action.FAILED, failed, seconds)
 

@@ -27,10 +27,10 @@ import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Literal
-from zoneinfo import ZoneInfo
 
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule, rrulestr
 
+from content.county_time import SHANGHAI
 from publisher.boards.config import board_groups, parse_hhmm
 
 if TYPE_CHECKING:
@@ -39,7 +39,6 @@ if TYPE_CHECKING:
     from publisher.boards.program import BoardConfig, TextColor
 
 __all__ = [
-    "SHANGHAI",
     "Content",
     "ContentKind",
     "Resolution",
@@ -51,7 +50,6 @@ __all__ = [
     "targets",
 ]
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY = 24 * 60
 ContentKind = Literal["text", "notices", "projects", "leaders", "qr", "clock"]
 _WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -120,7 +120,7 @@ def parse_local(text: str) -> datetime:
     Raises:
         UsageError: another format.
     """
-    from publisher.boards.schedule import SHANGHAI  # noqa: PLC0415
+    from content.county_time import SHANGHAI  # noqa: PLC0415
 
     try:
         naive = datetime.strptime(text.strip(), "%Y-%m-%d %H:%M")  # noqa: DTZ007 - local below
@@ -336,8 +336,9 @@ def _schedule_remove(args: argparse.Namespace) -> int:
 
 def _emergency(args: argparse.Namespace) -> int:
     runner = _runner(args)
+    from content.county_time import SHANGHAI  # noqa: PLC0415
     from publisher.boards.compose import check_rule  # noqa: PLC0415
-    from publisher.boards.schedule import SHANGHAI, Content, Rule  # noqa: PLC0415
+    from publisher.boards.schedule import Content, Rule  # noqa: PLC0415
     from publisher.boards.store import emergency_cancel, emergency_create  # noqa: PLC0415
 
     ids = [b.id for b in runner.boards.boards] if args.boards == "all" else _ids(args.boards)
@@ -449,7 +450,7 @@ def _ids(text: str) -> list[str]:
 
 
 def _iso(moment: datetime | None) -> str | None:
-    from publisher.boards.schedule import SHANGHAI  # noqa: PLC0415
+    from content.county_time import SHANGHAI  # noqa: PLC0415
 
     return moment.astimezone(SHANGHAI).isoformat(sep=" ", timespec="seconds") if moment else None
 

@@ -15,10 +15,11 @@ them.
 from __future__ import annotations
 
 import json
-import os
 from typing import TYPE_CHECKING
 
 from securesystemslib.signer import CryptoSigner, Signer, SSlibKey
+
+from content import atomicfile
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -94,13 +95,7 @@ class KeyStore:
     @staticmethod
     def write(path: Path, signer: CryptoSigner) -> CryptoSigner:
         """Write a private key (0600) and its public key beside it."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path.with_suffix(".tmp"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(signer.private_bytes)
-            handle.flush()
-            os.fsync(handle.fileno())
-        path.with_suffix(".tmp").replace(path)
+        atomicfile.write_atomic(path, signer.private_bytes, mode=0o600, make_parents=True)
         public = path.with_suffix(".pub.json")
         public.write_text(
             json.dumps(signer.public_key.to_dict() | {"keyid": signer.public_key.keyid})

@@ -15,8 +15,6 @@ Built on python-tuf's metadata API.
 from __future__ import annotations
 
 import copy
-import os
-import tempfile
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -33,6 +31,7 @@ from tuf.api.metadata import (
 )
 from tuf.api.serialization.json import JSONSerializer
 
+from content import atomicfile
 from publisher.release.keys import ONLINE_ROLES, KeyError_, KeyStore
 
 if TYPE_CHECKING:
@@ -283,16 +282,8 @@ def _generate() -> CryptoSigner:
 
 
 def _write_file(path: Path, data: bytes) -> None:
-    """Write atomically: a reader (a web server) never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)  # noqa: PTH101 - served to anyone; the content is public
-        os.replace(tmp, path)  # noqa: PTH105
-    except BaseException:
-        os.unlink(tmp)  # noqa: PTH108
-        raise
+    # Served to anyone (the content is public and signed), so 0644; a web
+    # server never sees half a file. Folders are not fsynced per file: a
+    # release is thousands of objects and the timestamp written last names
+    # only what a crash cannot have lost.
+    atomicfile.write_atomic(path, data, mode=0o644, sync_dir=False, make_parents=True)

@@ -28,14 +28,11 @@ import hashlib
 import http.client
 import json
 import logging
-import os
 import re
-import tempfile
 import threading
 import time
 import warnings
 from dataclasses import dataclass
-from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 from urllib.parse import urlsplit
@@ -48,6 +45,7 @@ from requests.structures import CaseInsensitiveDict
 from urllib3.exceptions import InsecureRequestWarning, InvalidHeader, MaxRetryError
 from urllib3.util.retry import Retry
 
+from content import atomicfile
 from publisher.sources.decoding import decode_html
 from publisher.sources.errors import (
     BlockedError,
@@ -61,6 +59,7 @@ from publisher.sources.errors import (
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping
+    from pathlib import Path
 
     from urllib3.response import BaseHTTPResponse
 
@@ -388,23 +387,18 @@ class PoliteClient:
             body = self._read_body(resp, url)
             self._judge(resp, url, body, len(body), self._config.tiny_body)
         _check_declared_length(resp, url, self._config.max_bytes)
-        fd, name = tempfile.mkstemp(prefix=".download-", suffix=".part", dir=folder)
-        path, digest, size, head = Path(name), hashlib.sha256(), 0, bytearray()
-        try:
-            with os.fdopen(fd, "wb") as sink:
-                for chunk in self._chunks(resp, url):
-                    sink.write(chunk)
-                    digest.update(chunk)
-                    size += len(chunk)
-                    head += chunk[: max(0, _SNIFF - len(head))]
-                sink.flush()
-                os.fsync(sink.fileno())
+        digest, size, head = hashlib.sha256(), 0, bytearray()
+        # A refused body (empty, a challenge page) raises inside the block,
+        # which removes the spooled file.
+        with atomicfile.spooled_file(folder, prefix=".download-") as (sink, path):
+            for chunk in self._chunks(resp, url):
+                sink.write(chunk)
+                digest.update(chunk)
+                size += len(chunk)
+                head += chunk[: max(0, _SNIFF - len(head))]
             if size == 0:
-                raise EmptyDownloadError(url)  # noqa: TRY301 - the except below cleans up
+                raise EmptyDownloadError(url)
             self._judge(resp, url, bytes(head), size, self._config.tiny_body)
-        except BaseException:
-            path.unlink(missing_ok=True)
-            raise
         media = _media_type(resp.headers.get("Content-Type"))
         return Download(
             resp.url, resp.status_code, path, digest.hexdigest(), size, media, validators

@@ -7,7 +7,6 @@ to the audit log with who and when.
 from __future__ import annotations
 
 import difflib
-import os
 import shutil
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,6 +16,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from content import atomicfile
 from content.serialize import to_record
 from publisher.store.models import (
     AuditLog,
@@ -354,7 +354,7 @@ def document_store(
     else:
         final_path.parent.mkdir(parents=True, exist_ok=True)
         temp_path.replace(final_path)
-        _fsync_dir(final_path.parent)
+        atomicfile.fsync_dir(final_path.parent)
     document, _ = Document.objects.get_or_create(
         sha256=sha256,
         defaults={"size": size, "media_type": media_type, "path": relative, "source_url": url},
@@ -542,11 +542,3 @@ def _leaves(value: Any) -> list[str]:
     if isinstance(value, list | tuple):
         return [leaf for item in value for leaf in _leaves(item)]
     return [] if value is None else [str(value)]
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from content.county_time import SHANGHAI
 from publisher.boards.fonts import find_font
 from publisher.boards.program import BoardConfig
 from publisher.boards.render import ClockItem, QrItem, TextItem, render_items
-from publisher.boards.schedule import SHANGHAI
 
 
 def board(board_id, width, height, colors, *, font_px=16, driver="preview"):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from publisher.boards.schedule import SHANGHAI
+from content.county_time import SHANGHAI
 
 GONGKAI = str(Path(sys.executable).parent / "gongkai")
 SITE = "http://127.0.0.1:8600"
