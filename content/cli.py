@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from importlib.metadata import entry_points
+from importlib.metadata import PackageNotFoundError, entry_points, version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,8 +27,6 @@ __all__ = ["EXIT_FAILURE", "EXIT_OK", "EXIT_USAGE", "UsageError", "main", "regis
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
-
-Handler = "Callable[[argparse.Namespace], int]"
 
 
 class UsageError(Exception):
@@ -92,6 +90,7 @@ def _build_parser() -> argparse.ArgumentParser:
         description="Gongkai (公开): county disclosure content on hall kiosks and LED boards.",
         epilog="Exit codes: 0 ok, 1 failure, 2 bad usage or config.",
     )
+    parser.add_argument("--version", action="version", version=f"gongkai {_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     unavailable: list[str] = []
     for point in sorted(entry_points(group="gongkai.commands"), key=lambda p: p.name):
@@ -146,3 +145,11 @@ def _demo_data(args: argparse.Namespace) -> int:
         print(f"{JSONL_FILES[entity_type]:<22} {count:>6}  {EntityType(entity_type).label}")
     print(f"wrote {total} records in {len(files)} files to {out}")
     return EXIT_OK
+
+
+def _version() -> str:
+    # One source of truth: the version in pyproject.toml, as installed.
+    try:
+        return version("gongkai")
+    except PackageNotFoundError:  # run from a tree that was never installed
+        return "unknown"

@@ -3,3 +3,5 @@
 Import order matters with Kivy: ``kiosk.app.bootstrap.configure`` must run
 before anything imports ``kivy.core.window`` (``kiosk.app.main`` does this).
 """
+
+__all__: list[str] = []

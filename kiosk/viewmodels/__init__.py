@@ -3,3 +3,5 @@
 Plain Python with no Kivy import, so every rule of what the kiosk shows is
 tested without a display; the Kivy screens in ``kiosk.app`` only draw them.
 """
+
+__all__: list[str] = []

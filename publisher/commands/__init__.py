@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from publisher.commands import boards, devices, home, release, review, serve, sync
-from publisher.commands._common import home_parent
+from publisher.commands import _common, boards, devices, home, release, review, serve, sync
 
 if TYPE_CHECKING:
     import argparse
@@ -15,6 +14,6 @@ __all__ = ["register"]
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the publisher's subcommands to ``gongkai``."""
-    parent = home_parent()
+    parent = _common.home_parent()
     for group in (home, sync, review, release, devices, boards, serve):
         group.register(commands, parent)

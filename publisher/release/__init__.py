@@ -1,1 +1,3 @@
 """Signed releases: keys, the TUF repository, and cutting channel releases."""
+
+__all__: list[str] = []

@@ -1,1 +1,3 @@
 """Where content comes from: profiles of county sites, polite HTTP, page extraction."""
+
+__all__: list[str] = []

@@ -3,3 +3,5 @@
 Writes go through ``services``, reads through ``selectors``; models hold data and
 invariants only.
 """
+
+__all__: list[str] = []

@@ -1,1 +1,3 @@
 """The publisher's HTTP face: the TUF repository, document mirror, pokes, device API."""
+
+__all__: list[str] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 from content.models import JSONL_FILES
@@ -24,6 +25,12 @@ def test_help_lists_subcommands_and_exit_codes():
     assert "demo-data" in result.stdout
     assert "demo-site" in result.stdout
     assert "Exit codes" in result.stdout
+
+
+def test_version_is_the_installed_distributions():
+    result = run("--version")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"gongkai {version('gongkai')}"
 
 
 def test_no_command_is_bad_usage():
