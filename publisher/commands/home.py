@@ -92,14 +92,9 @@ def _demo_schedules(site: str) -> None:
     """The demo's board schedules, unless the store has rules already (``--force``)."""
     from datetime import UTC, datetime  # noqa: PLC0415
 
-    from publisher.boards.demo import demo_rules  # noqa: PLC0415
-    from publisher.boards.store import rule_create, rule_list  # noqa: PLC0415
+    from publisher.boards.services import rules_seed_demo  # noqa: PLC0415
 
-    now = datetime.now(UTC)
-    if rule_list(now=now):
-        return
-    for rule in demo_rules(now=now, site=site):
-        rule_create(rule, actor="init --demo")
+    rules_seed_demo(actor="init --demo", site=site, now=datetime.now(UTC))
 
 
 def _status(args: argparse.Namespace) -> int:

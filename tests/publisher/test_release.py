@@ -22,7 +22,7 @@ from content.serialize import to_record
 from publisher.config import Config, PublisherSection, SourceConfig, TownConfig
 from publisher.home import Home
 from publisher.release.builder import ReleaseBuilder, ReleaseError, channels_of
-from publisher.release.keys import KeyError_, KeyStore
+from publisher.release.keys import KeyStore, KeyStoreError
 from publisher.release.tuf_repo import TufRepository
 from publisher.store import services
 from publisher.store.models import Channel, ChannelRelease, Revision
@@ -212,7 +212,7 @@ def test_a_root_rotation_needs_the_threshold_of_root_keys(tmp_path):
     repo, _ = _keys(home, count=3, threshold=2)
     signers = KeyStore.root_signers(home.offline_root)
     new = KeyStore.create_root(tmp_path / "new-root", 2)
-    with pytest.raises(KeyError_):
+    with pytest.raises(KeyStoreError):
         repo.rotate_root(signers[:1], list(new), 2)  # one old key, threshold 2
     repo.rotate_root(signers[:2], list(new), 2)
     root = json.loads((home.repository / "metadata" / "root.json").read_text())
