@@ -6,6 +6,7 @@ Hierarchy::
     ├── InputError                 bad configuration or input: a person must change it
     │   │                          (the CLI exits 2; retrying as it is never helps)
     │   ├── ConfigError            gongkai.toml or a profile is wrong (file, key, line)
+    │   ├── HomeInitError          a home exists already, the demo site is not a URL
     │   ├── ReleaseError           no signing keys yet, an unknown channel
     │   ├── KeySetupError          keys asked for where there are keys, a bad threshold
     │   ├── DeviceError            a device name taken or unknown, an unknown channel
@@ -51,6 +52,7 @@ if typing.TYPE_CHECKING:
     from publisher.boards.fonts import FontMissingError
     from publisher.boards.services import BoardRuleError
     from publisher.devices import DeviceError
+    from publisher.home_init import HomeInitError
     from publisher.jobs import SchedulerLockedError
     from publisher.release.builder import ReleaseError
     from publisher.release.keys import KeyStoreError
@@ -68,6 +70,7 @@ __all__ = [
     "ConfigError",
     "DeviceError",
     "FontMissingError",
+    "HomeInitError",
     "InputError",
     "KeySetupError",
     "KeyStoreError",
@@ -104,6 +107,7 @@ __getattr__ = lazy.exports(
         "FontMissingError": "publisher.boards.fonts",
         "BoardRuleError": "publisher.boards.services",
         "DeviceError": "publisher.devices",
+        "HomeInitError": "publisher.home_init",
         "SchedulerLockedError": "publisher.jobs",
         "ReleaseError": "publisher.release.builder",
         "KeyStoreError": "publisher.release.keys",

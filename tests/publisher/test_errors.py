@@ -7,8 +7,8 @@ import pytest
 from publisher import errors
 from publisher.errors import InputError, PublisherError, UnavailableError
 
-INPUT = ("ConfigError", "ReleaseError", "KeySetupError", "DeviceError", "ReviewError",
-         "UnknownBoardError", "BoardRuleError", "BoardContentError")  # fmt: skip
+INPUT = ("ConfigError", "HomeInitError", "ReleaseError", "KeySetupError", "DeviceError",
+         "ReviewError", "UnknownBoardError", "BoardRuleError", "BoardContentError")  # fmt: skip
 UNAVAILABLE = ("SourceError", "BoardError", "BoardUnreachableError", "BoardRejectedError",
                "BoardContentError", "FontMissingError", "KeyStoreError",
                "SchedulerLockedError")  # fmt: skip
