@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING, Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -138,6 +139,11 @@ class Config(_Section):
             if source.id == source_id:
                 return source
         raise KeyError(source_id)
+
+    def allowed_hosts(self) -> frozenset[str]:
+        """The hosts a QR code may point at: the sources' sites and the publisher itself."""
+        urls = [*(source.site for source in self.sources), self.publisher.public_url]
+        return frozenset(host for host in (urlsplit(url).netloc for url in urls) if host)
 
 
 class Schedule(BaseModel):

@@ -10,13 +10,17 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from publisher.errors import InputError
 from publisher.store.models import Channel, ChannelRelease, Device
 from publisher.store.services import audit_log
+
+if TYPE_CHECKING:
+    from collections.abc import Collection
 
 __all__ = [
     "DeviceError",
@@ -29,7 +33,7 @@ __all__ = [
 ]
 
 
-class DeviceError(Exception):
+class DeviceError(InputError):
     """A device operation was refused (duplicate name, unknown device)."""
 
 
@@ -37,12 +41,20 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def device_enrol(*, name: str, channel: str) -> str:
+def device_enrol(*, actor: str, name: str, channel: str, channels: Collection[str]) -> str:
     """Enrol a kiosk on a channel; return its token (the only time it is shown).
 
+    Args:
+        actor: who enrols it (kept in the audit log).
+        name: the device's name, unique.
+        channel: the channel it follows.
+        channels: the channels there are (``channels_of(config)``).
+
     Raises:
-        DeviceError: a device of that name exists.
+        DeviceError: the channel is unknown, or a device of that name exists.
     """
+    if channel not in channels:
+        raise DeviceError(f"unknown channel {channel}; known: {', '.join(channels)}")
     token = secrets.token_urlsafe(32)
     while not token[0].isalnum():  # "-…" would read as an option on a command line
         token = secrets.token_urlsafe(32)
@@ -53,13 +65,13 @@ def device_enrol(*, name: str, channel: str) -> str:
     except IntegrityError as exc:
         raise DeviceError(f"a device named {name!r} exists") from exc
     audit_log(
-        actor="admin", action="device.enrol", detail={"device": device.name, "channel": channel}
+        actor=actor, action="device.enrol", detail={"device": device.name, "channel": channel}
     )
     return token
 
 
-def device_revoke(*, name: str) -> None:
-    """Revoke a device: its token is refused from now on.
+def device_revoke(*, actor: str, name: str) -> None:
+    """Revoke a device: its token is refused from now on; ``actor`` is who did it.
 
     Raises:
         DeviceError: no such device.
@@ -69,7 +81,7 @@ def device_revoke(*, name: str) -> None:
     )
     if not updated:
         raise DeviceError(f"no active device named {name!r}")
-    audit_log(actor="admin", action="device.revoke", detail={"device": name})
+    audit_log(actor=actor, action="device.revoke", detail={"device": name})
 
 
 def device_for_token(token: str) -> Device | None:

@@ -19,6 +19,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from content.county_time import COUNTY_TZ_NAME
 from publisher.config import parse_schedule
+from publisher.errors import UnavailableError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -45,7 +46,7 @@ BOARDS_CYCLE_EVERY = 1
 JOB_DEFAULTS: dict[str, Any] = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 600}
 
 
-class SchedulerLockedError(RuntimeError):
+class SchedulerLockedError(UnavailableError, RuntimeError):
     """Another `gongkai serve` already runs the scheduler for this home."""
 
 

@@ -24,6 +24,7 @@ from publisher.boards.runner import BoardRunner
 from publisher.commands._common import client_factory
 from publisher.jobs import build_scheduler
 from publisher.release.builder import ReleaseBuilder, ReleaseError, channels_of
+from publisher.store.approved import ApprovedCache
 from publisher.sync import SyncEngine
 from publisher.web import views
 from publisher.web.pokes import PokeHub
@@ -56,7 +57,11 @@ class PublisherService:
     ) -> None:
         self.home = home
         self.hub = PokeHub()
-        self.builder = ReleaseBuilder(home=home, config=config, notify=self.hub.publish)
+        # One cache of validated approved content for releases and boards alike.
+        approved = ApprovedCache()
+        self.builder = ReleaseBuilder(
+            home=home, config=config, notify=self.hub.publish, approved=approved
+        )
         self.engine = SyncEngine(home=home, config=config, client_factory=client_factory(config))
         views.configure(
             repository=home.repository,
@@ -64,7 +69,7 @@ class PublisherService:
             hub=self.hub,
             channels=set(channels_of(config)),
         )
-        self.boards = BoardRunner(home=home, config=config)
+        self.boards = BoardRunner(home=home, config=config, approved=approved)
         self.scheduler = build_scheduler(
             config,
             sync_source=_job(self._sync) if sync else None,

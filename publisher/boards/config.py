@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from publisher.boards.program import BoardConfig, Colors, DriverName
+from publisher.errors import InputError
 from publisher.tomlfile import line_of
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BoardIssue",
     "BoardSet",
+    "UnknownBoardError",
     "board_groups",
     "board_scope",
     "load_boards",
@@ -129,6 +131,18 @@ class _BoardTable(BaseModel):
         return problems
 
 
+class UnknownBoardError(InputError):
+    """No good board has this id: none is configured, or its table is broken.
+
+    Attributes:
+        board_id: the id asked for.
+    """
+
+    def __init__(self, board_id: str, message: str) -> None:
+        self.board_id = board_id
+        super().__init__(message)
+
+
 @dataclass(frozen=True)
 class BoardIssue:
     """A problem with one board's table: where it is and what is wrong."""
@@ -156,6 +170,22 @@ class BoardSet:
     def get(self, board_id: str) -> BoardConfig | None:
         """The good board with this id, if any."""
         return next((board for board in self.boards if board.id == board_id), None)
+
+    def require(self, board_id: str) -> BoardConfig:
+        """The good board with this id.
+
+        Raises:
+            UnknownBoardError: no such board, or its table is misconfigured (the
+                message says which, and names the known boards).
+        """
+        found = self.get(board_id)
+        if found is not None:
+            return found
+        broken = [str(issue) for issue in self.issues if issue.board_id == board_id]
+        if broken:
+            raise UnknownBoardError(board_id, f"board {board_id} is misconfigured: {broken[0]}")
+        known = ", ".join(board.id for board in self.boards) or "none"
+        raise UnknownBoardError(board_id, f"no board {board_id} in [[boards]] (known: {known})")
 
 
 def load_boards(

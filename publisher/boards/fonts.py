@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING
 
 from PIL import Image, ImageFont
 
+from publisher.errors import UnavailableError
+
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
@@ -49,7 +51,7 @@ _BLANKS = frozenset(" \u3000\t")
 _BOX_SAMPLE = "政务公开国县镇"
 
 
-class FontMissingError(RuntimeError):
+class FontMissingError(UnavailableError, RuntimeError):
     """No usable font file for a pixel size (install xfonts-wqy or fonts-unifont)."""
 
 

@@ -21,6 +21,7 @@ from publisher.boards.push import CycleReport, Pusher, PushReport
 from publisher.boards.schedule import next_change, resolve
 from publisher.boards.store import DjangoStates, rule_list, snapshot_load
 from publisher.config import load_config
+from publisher.store.approved import ApprovedCache
 from publisher.tomlfile import ConfigError
 
 if TYPE_CHECKING:
@@ -64,6 +65,7 @@ class BoardRunner:
         states: where board states persist; the store by default.
         now: the clock (aware datetimes).
         timeout: seconds a driver may take per push.
+        approved: validated approved entities, shared with releases in ``gongkai serve``.
     """
 
     def __init__(
@@ -75,10 +77,12 @@ class BoardRunner:
         states: StateStore | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         timeout: float = 5.0,
+        approved: ApprovedCache | None = None,
     ) -> None:
         self.home = home
         self.config = config
         self._now = now
+        self._approved = ApprovedCache() if approved is None else approved
         self._boards = boards_of(home, config)
         if driver_factory is None:
             from publisher.boards.drivers import EncodeCache  # noqa: PLC0415
@@ -111,7 +115,7 @@ class BoardRunner:
 
     def snapshot(self) -> ContentSnapshot:
         """Approved content for the boards, read once for all of them."""
-        return snapshot_load(self.config)
+        return snapshot_load(self.config, approved=self._approved)
 
     def resolve(
         self, board: BoardConfig, at: datetime, rules: list[Rule] | None = None

@@ -1,17 +1,28 @@
-"""What every publisher command shares: --home, opening the home, config errors, HTTP."""
+"""What every publisher command shares: --home, opening the home, the actor, errors, HTTP."""
 
 from __future__ import annotations
 
 import argparse
+import functools
+import getpass
 from typing import TYPE_CHECKING, Any
 
 from content.cli import UsageError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from publisher.config import Config
     from publisher.home import Home
 
-__all__ = ["client_factory", "home_parent", "open_home", "with_config_errors"]
+__all__ = [
+    "cli_actor",
+    "client_factory",
+    "home_parent",
+    "input_errors",
+    "open_home",
+    "with_config_errors",
+]
 
 
 def home_parent() -> argparse.ArgumentParser:
@@ -52,6 +63,28 @@ def with_config_errors(call: Any) -> Any:
         return call()
     except ConfigError as exc:
         raise UsageError(str(exc)) from exc
+
+
+def input_errors(handler: Callable[[argparse.Namespace], int]) -> Callable[..., int]:
+    """``handler`` with a refused input (``publisher.errors.InputError``) as a usage error."""
+    from publisher.errors import InputError  # noqa: PLC0415
+
+    @functools.wraps(handler)
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except InputError as exc:
+            raise UsageError(str(exc)) from exc
+
+    return run
+
+
+def cli_actor() -> str:
+    """Who the audit log records for a change made from the command line: ``cli:<login>``."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (OSError, KeyError):  # no login name in the environment nor in passwd
+        return "cli"
 
 
 def client_factory(config: Config) -> Any:

@@ -6,16 +6,14 @@ import argparse
 import json
 import re
 import sys
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from content.cli import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError
-from publisher.commands._common import open_home
+from publisher.commands._common import cli_actor, input_errors, open_home
 
 if TYPE_CHECKING:
-    from publisher.boards.config import BoardSet
-    from publisher.boards.program import BoardConfig
     from publisher.boards.runner import BoardRunner
     from publisher.boards.schedule import Content, Rule
 
@@ -23,8 +21,6 @@ __all__ = ["parse_content", "parse_days", "parse_local", "register"]
 
 _DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _COLORS = ("red", "green", "yellow")
-#: An emergency must end; a forgotten one would hold boards for ever.
-MAX_EMERGENCY = timedelta(days=7)
 
 
 def register(
@@ -44,7 +40,7 @@ def register(
 
     listing = actions.add_parser("list", parents=[home], help="boards and their last push")
     listing.add_argument("--json", action="store_true", help="machine-readable output")
-    listing.set_defaults(handler=_list)
+    listing.set_defaults(handler=input_errors(_list))
 
     schedule = actions.add_parser("schedule", parents=[home], help="add, list, remove rules")
     rules = schedule.add_subparsers(dest="rule_action", metavar="RULE_ACTION", required=True)
@@ -71,13 +67,13 @@ def register(
     add.add_argument("--priority", type=int, default=0)
     add.add_argument("--color", choices=_COLORS, default="red")
     add.add_argument("--seconds", type=float, default=8.0, help="seconds per slide")
-    add.set_defaults(handler=_schedule_add)
+    add.set_defaults(handler=input_errors(_schedule_add))
     rule_list = rules.add_parser("list", parents=[home], help="the rules")
     rule_list.add_argument("--json", action="store_true")
-    rule_list.set_defaults(handler=_schedule_list)
+    rule_list.set_defaults(handler=input_errors(_schedule_list))
     remove = rules.add_parser("remove", parents=[home], help="remove a rule by id")
     remove.add_argument("rule_id", type=int)
-    remove.set_defaults(handler=_schedule_remove)
+    remove.set_defaults(handler=input_errors(_schedule_remove))
 
     emergency = actions.add_parser(
         "emergency",
@@ -90,12 +86,12 @@ def register(
     emergency.add_argument("--text", default=None)
     emergency.add_argument("--until", default=None, help='"YYYY-MM-DD HH:MM" (Asia/Shanghai)')
     emergency.add_argument("--cancel", action="store_true", help="end the boards' emergencies")
-    emergency.set_defaults(handler=_emergency)
+    emergency.set_defaults(handler=input_errors(_emergency))
 
     explain = actions.add_parser("explain", parents=[home], help="what a board shows and why")
     explain.add_argument("board")
     explain.add_argument("--at", default=None, help='"YYYY-MM-DD HH:MM" (default: now)')
-    explain.set_defaults(handler=_explain)
+    explain.set_defaults(handler=input_errors(_explain))
 
     preview = actions.add_parser("preview", parents=[home], help="write a board's pixels")
     preview.add_argument("board")
@@ -103,12 +99,12 @@ def register(
     preview.add_argument("--out", required=True, type=Path, help="FILE.png (one slide) or FILE.gif")
     preview.add_argument("--scale", type=int, default=4, help="pixels per LED (default 4)")
     preview.add_argument("--slide", type=int, default=1, help="which slide for a PNG (from 1)")
-    preview.set_defaults(handler=_preview)
+    preview.set_defaults(handler=input_errors(_preview))
 
     push = actions.add_parser("push", parents=[home], help="push a board's program now")
     push.add_argument("board", help="a board id, or all")
     push.add_argument("--timeout", type=float, default=5.0, help="seconds per board")
-    push.set_defaults(handler=_push)
+    push.set_defaults(handler=input_errors(_push))
 
 
 # --- parsing helpers (public for tests) ------------------------------------------------
@@ -195,17 +191,6 @@ def _runner(args: argparse.Namespace, *, timeout: float = 5.0) -> BoardRunner:
     return runner
 
 
-def _board(boards: BoardSet, board_id: str) -> BoardConfig:
-    found = boards.get(board_id)
-    if found is not None:
-        return found
-    broken = [str(issue) for issue in boards.issues if issue.board_id == board_id]
-    if broken:
-        raise UsageError(f"board {board_id} is misconfigured: {broken[0]}")
-    known = ", ".join(board.id for board in boards.boards) or "none"
-    raise UsageError(f"no board {board_id} in [[boards]] (known: {known})")
-
-
 def _at(args: argparse.Namespace) -> datetime:
     return parse_local(args.at) if args.at else datetime.now(UTC)
 
@@ -256,28 +241,14 @@ def _list(args: argparse.Namespace) -> int:
 
 def _schedule_add(args: argparse.Namespace) -> int:
     runner = _runner(args)
-    from publisher.boards.compose import check_rule  # noqa: PLC0415
     from publisher.boards.config import parse_hhmm  # noqa: PLC0415
-    from publisher.boards.schedule import Rule, check_rrule  # noqa: PLC0415
-    from publisher.boards.store import rule_create  # noqa: PLC0415
+    from publisher.boards.schedule import Rule  # noqa: PLC0415
+    from publisher.boards.services import BoardRuleError, rule_add  # noqa: PLC0415
 
-    boards = _ids(args.boards)
-    groups = _ids(args.groups)
-    if not boards and not groups:
-        raise UsageError("give --boards or --groups (e.g. --groups all)")
-    unknown = [b for b in boards if runner.boards.get(b) is None]
-    if unknown:
-        raise UsageError(f"no board {', '.join(unknown)} in [[boards]]")
     try:
         start, end = parse_hhmm(args.start), parse_hhmm(args.end)
-        if args.rrule:
-            check_rrule(args.rrule)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    if start in (end, 24 * 60):
-        raise UsageError("--from and --to must differ (the whole day is 00:00 to 24:00)")
-    if args.start_date and args.end_date and args.end_date < args.start_date:
-        raise UsageError("--end-date is before --start-date")
     now = datetime.now(UTC)
     rule = Rule(
         id=0,
@@ -286,8 +257,8 @@ def _schedule_add(args: argparse.Namespace) -> int:
             parse_content(spec, color=args.color, seconds=args.seconds) for spec in args.show
         ),
         created_at=now,
-        boards=frozenset(boards),
-        groups=frozenset(groups),
+        boards=frozenset(_ids(args.boards)),
+        groups=frozenset(_ids(args.groups)),
         start=start,
         end=end,
         weekdays=parse_days(args.days),
@@ -296,13 +267,14 @@ def _schedule_add(args: argparse.Namespace) -> int:
         rrule=args.rrule,
         priority=args.priority,
     )
-    problems = check_rule(rule, runner.boards.boards, runner.snapshot(), at=now)
-    if problems:
-        for problem in problems:
-            print(f"gongkai board schedule add: {problem}", file=sys.stderr)
+    try:
+        saved = rule_add(
+            actor=cli_actor(), rule=rule, boards=runner.boards, snapshot=runner.snapshot(), now=now
+        )
+    except BoardRuleError as exc:
+        _refused("schedule add", exc.problems)
         print("nothing saved", file=sys.stderr)
         return EXIT_USAGE
-    saved = rule_create(rule)
     print(f"added {saved.describe()}")
     return EXIT_OK
 
@@ -326,10 +298,9 @@ def _schedule_list(args: argparse.Namespace) -> int:
 
 def _schedule_remove(args: argparse.Namespace) -> int:
     _runner(args)
-    from publisher.boards.store import rule_remove  # noqa: PLC0415
+    from publisher.boards.services import rule_remove  # noqa: PLC0415
 
-    if not rule_remove(args.rule_id):
-        raise UsageError(f"no schedule rule #{args.rule_id} (emergencies end with --cancel)")
+    rule_remove(actor=cli_actor(), rule_id=args.rule_id)
     print(f"removed rule #{args.rule_id}")
     return EXIT_OK
 
@@ -337,32 +308,35 @@ def _schedule_remove(args: argparse.Namespace) -> int:
 def _emergency(args: argparse.Namespace) -> int:
     runner = _runner(args)
     from content.county_time import SHANGHAI  # noqa: PLC0415
-    from publisher.boards.compose import check_rule  # noqa: PLC0415
-    from publisher.boards.schedule import Content, Rule  # noqa: PLC0415
-    from publisher.boards.store import emergency_cancel, emergency_create  # noqa: PLC0415
+    from publisher.boards.services import (  # noqa: PLC0415
+        BoardRuleError,
+        emergency_cancel,
+        emergency_create,
+    )
 
     ids = [b.id for b in runner.boards.boards] if args.boards == "all" else _ids(args.boards)
-    for board_id in ids:
-        _board(runner.boards, board_id)
     now = datetime.now(UTC)
     if args.cancel:
-        count = emergency_cancel(boards=None if args.boards == "all" else ids, now=now)
+        chosen = None if args.boards == "all" else ids
+        count = emergency_cancel(actor=cli_actor(), board_ids=chosen, boards=runner.boards, now=now)
         print(f"cancelled {count} emergencies")
         return EXIT_OK
     if not args.text or not args.until:
         raise UsageError("an emergency needs --text and --until (or --cancel)")
     until = parse_local(args.until)
-    if until <= now:
-        raise UsageError(f"--until {args.until} is in the past")
-    if until - now > MAX_EMERGENCY:
-        raise UsageError("an emergency lasts at most 7 days; issue a new one after")
-    probe = Rule(0, "紧急通知", (Content("text", args.text),), now, boards=frozenset(ids))
-    problems = check_rule(probe, runner.boards.boards, runner.snapshot(), at=now)
-    if problems:
-        for problem in problems:
-            print(f"gongkai board emergency: {problem}", file=sys.stderr)
+    try:
+        rule = emergency_create(
+            actor=cli_actor(),
+            board_ids=ids,
+            text=args.text,
+            until=until,
+            boards=runner.boards,
+            snapshot=runner.snapshot(),
+            now=now,
+        )
+    except BoardRuleError as exc:
+        _refused("emergency", exc.problems)
         return EXIT_USAGE
-    rule = emergency_create(boards=ids, text=args.text, until=until, now=now)
     local = until.astimezone(SHANGHAI)
     print(f"emergency #{rule.id} on {', '.join(ids)} until {local:%Y-%m-%d %H:%M}")
     print("`gongkai serve` pushes it within 30 s; or now: gongkai board push all")
@@ -375,7 +349,7 @@ def _explain(args: argparse.Namespace) -> int:
     from publisher.boards.schedule import next_change  # noqa: PLC0415
     from publisher.boards.store import rule_list  # noqa: PLC0415
 
-    board = _board(runner.boards, args.board)
+    board = runner.boards.require(args.board)
     at = _at(args)
     resolution, program = runner.program(board, at)
     upcoming = next_change(board, rule_list(now=at), at)
@@ -387,7 +361,7 @@ def _preview(args: argparse.Namespace) -> int:
     runner = _runner(args)
     from PIL import Image  # noqa: PLC0415
 
-    board = _board(runner.boards, args.board)
+    board = runner.boards.require(args.board)
     suffix = args.out.suffix.lower()
     if suffix not in (".png", ".gif"):
         raise UsageError("--out must end in .png or .gif")
@@ -421,7 +395,7 @@ def _preview(args: argparse.Namespace) -> int:
 
 def _push(args: argparse.Namespace) -> int:
     runner = _runner(args, timeout=args.timeout)
-    only = None if args.board == "all" else [_board(runner.boards, args.board).id]
+    only = None if args.board == "all" else [runner.boards.require(args.board).id]
     try:
         reports = runner.evaluate(only=only, force=True)
     finally:
@@ -443,6 +417,11 @@ def _push(args: argparse.Namespace) -> int:
 
 
 # --- helpers -------------------------------------------------------------------------
+
+
+def _refused(action: str, problems: tuple[str, ...]) -> None:
+    for problem in problems:
+        print(f"gongkai board {action}: {problem}", file=sys.stderr)
 
 
 def _ids(text: str) -> list[str]:

@@ -6,8 +6,8 @@ import argparse
 import json
 import sys
 
-from content.cli import EXIT_FAILURE, EXIT_OK, UsageError
-from publisher.commands._common import open_home
+from content.cli import EXIT_FAILURE, EXIT_OK
+from publisher.commands._common import cli_actor, input_errors, open_home
 
 __all__ = ["register"]
 
@@ -27,7 +27,7 @@ def register(
     add = actions.add_parser("add", parents=[home], help="enrol a kiosk")
     add.add_argument("name")
     add.add_argument("--channel", required=True, help="county or town-<id>")
-    add.set_defaults(handler=_add)
+    add.set_defaults(handler=input_errors(_add))
     listing = actions.add_parser("list", parents=[home], help="devices and their state")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=_list)
@@ -38,16 +38,12 @@ def register(
 
 def _add(args: argparse.Namespace) -> int:
     home, config = open_home(args)
-    from publisher.devices import DeviceError, device_enrol  # noqa: PLC0415
+    from publisher.devices import device_enrol  # noqa: PLC0415
     from publisher.release.builder import channels_of  # noqa: PLC0415
 
-    known = channels_of(config)
-    if args.channel not in known:
-        raise UsageError(f"unknown channel {args.channel}; known: {', '.join(known)}")
-    try:
-        token = device_enrol(name=args.name, channel=args.channel)
-    except DeviceError as exc:
-        raise UsageError(str(exc)) from exc
+    token = device_enrol(
+        actor=cli_actor(), name=args.name, channel=args.channel, channels=channels_of(config)
+    )
     print(f"enrolled {args.name} on channel {args.channel}")
     print(f"token (shown once; give it to the kiosk): {token}")
     print(f"root.json to provision: {home.provision}")
@@ -76,7 +72,7 @@ def _revoke(args: argparse.Namespace) -> int:
     from publisher.devices import DeviceError, device_revoke  # noqa: PLC0415
 
     try:
-        device_revoke(name=args.name)
+        device_revoke(actor=cli_actor(), name=args.name)
     except DeviceError as exc:
         print(f"device revoke: {exc}", file=sys.stderr)
         return EXIT_FAILURE

@@ -5,12 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 
-from content.cli import EXIT_OK, UsageError
-from publisher.commands._common import open_home
+from content.cli import EXIT_OK
+from publisher.commands._common import input_errors, open_home
 
 __all__ = ["register"]
-
-_DEMO_COLUMNS = ("jgzn", "ldxx", "qlqd", "zdxm", "msss", "gkml", "gkzn", "tzgg", "gknb")
 
 
 def register(
@@ -26,7 +24,7 @@ def register(
     )
     init.add_argument("--demo", metavar="URL", help="sources: the demo county site at URL")
     init.add_argument("--force", action="store_true", help="rewrite an existing gongkai.toml")
-    init.set_defaults(handler=_init)
+    init.set_defaults(handler=input_errors(_init))
     status = commands.add_parser(
         "status",
         parents=[home],
@@ -39,67 +37,18 @@ def register(
 
 
 def _init(args: argparse.Namespace) -> int:
-    from content.demo import DEMO_TOWNS  # noqa: PLC0415
-    from publisher.boards.config import render_boards  # noqa: PLC0415
-    from publisher.boards.demo import DEMO_BOARDS  # noqa: PLC0415
-    from publisher.config import SourceConfig, TownConfig, render_config  # noqa: PLC0415
-    from publisher.django_setup import setup  # noqa: PLC0415
     from publisher.home import resolve_home  # noqa: PLC0415
+    from publisher.home_init import home_init  # noqa: PLC0415
 
     home = resolve_home(getattr(args, "home", None))
-    if home.exists() and not args.force:
-        raise UsageError(f"{home.config_path} exists; use --force to rewrite it")
-    towns: list[TownConfig] = []
-    sources: list[SourceConfig] = []
-    name = "县人民政府"
-    if args.demo:
-        site = args.demo.rstrip("/")
-        if not site.startswith(("http://", "https://")):
-            raise UsageError(
-                f"--demo {args.demo}: give the demo site's URL, e.g. http://127.0.0.1:8600"
-            )
-        name = "大余县人民政府"
-        towns = [TownConfig(name=town, id=town_id) for town, town_id in DEMO_TOWNS]
-        sources = [
-            SourceConfig(
-                id=f"dayu-{key}", profile=f"builtin:dayu/{key}", site=site, schedule="every 1h"
-            )
-            for key in _DEMO_COLUMNS
-        ]
-    home.make_folders()
-    text = render_config(name=name, towns=towns, sources=sources)
-    if args.demo:
-        # The demo site runs on this machine: no need to wait between requests.
-        text = text.replace("min_interval = 1.5", "min_interval = 0.0")
-    text += render_boards(DEMO_BOARDS if args.demo else ())
-    home.config_path.write_text(text, encoding="utf-8")
-    home.config()  # what we wrote must load
-    setup(home, migrate=True)
-    if args.demo:
-        _demo_schedules(args.demo.rstrip("/"))
+    made = home_init(home=home, demo_site=args.demo, force=args.force)
     print(f"initialised {home.root}")
     print(f"  config:  {home.config_path}")
-    print(f"  sources: {len(sources)}" + (f" (demo county at {args.demo})" if args.demo else ""))
+    print(f"  sources: {made.sources}" + (f" (demo county at {args.demo})" if args.demo else ""))
     if args.demo:
-        print(
-            f"  boards:  {len(DEMO_BOARDS)} (gongkai board list; previews in {home.root}/previews)"
-        )
+        print(f"  boards:  {made.boards} (gongkai board list; previews in {home.root}/previews)")
     print("next: gongkai sync, then gongkai review list")
     return EXIT_OK
-
-
-def _demo_schedules(site: str) -> None:
-    """The demo's board schedules, unless the store has rules already (``--force``)."""
-    from datetime import UTC, datetime  # noqa: PLC0415
-
-    from publisher.boards.demo import demo_rules  # noqa: PLC0415
-    from publisher.boards.store import rule_create, rule_list  # noqa: PLC0415
-
-    now = datetime.now(UTC)
-    if rule_list(now=now):
-        return
-    for rule in demo_rules(now=now, site=site):
-        rule_create(rule, actor="init --demo")
 
 
 def _status(args: argparse.Namespace) -> int:

@@ -5,13 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from content.cli import EXIT_FAILURE, EXIT_OK, UsageError
-from publisher.commands._common import open_home
-
-if TYPE_CHECKING:
-    from publisher.home import Home
+from content.cli import EXIT_FAILURE, EXIT_OK
+from publisher.commands._common import input_errors, open_home
 
 __all__ = ["register"]
 
@@ -37,7 +33,7 @@ def register(
     )
     init.add_argument("--root-keys", type=int, default=1, help="number of root keys")
     init.add_argument("--threshold", type=int, default=1, help="root keys needed to sign")
-    init.set_defaults(handler=_keys_init)
+    init.set_defaults(handler=input_errors(_keys_init))
     rotate = actions.add_parser("rotate", parents=[home], help="replace one role's key")
     rotate.add_argument("role", choices=["root", "targets", "snapshot", "timestamp"])
     rotate.add_argument("--root-dir", type=Path, default=None, help="the offline root keys")
@@ -57,23 +53,16 @@ def register(
         "change is not rebuilt.",
     )
     release.add_argument("channels", nargs="*", metavar="CHANNEL")
-    release.set_defaults(handler=_release)
+    release.set_defaults(handler=input_errors(_release))
 
 
 def _keys_init(args: argparse.Namespace) -> int:
     home, _ = open_home(args)
-    from publisher.release.keys import KeyStore  # noqa: PLC0415
-    from publisher.release.tuf_repo import TufRepository  # noqa: PLC0415
+    from publisher.release.services import keys_init  # noqa: PLC0415
 
-    if (home.repository / "metadata" / "root.json").exists():
-        raise UsageError(f"{home.repository} already has keys; use `gongkai keys rotate ROLE`")
-    if not 1 <= args.threshold <= args.root_keys:
-        raise UsageError("--threshold must be between 1 and --root-keys")
-    root_dir = (args.root_dir or home.offline_root).resolve()
-    signers = KeyStore.create_root(root_dir, args.root_keys)
-    repo = TufRepository(home.repository, KeyStore(home.online_keys))
-    root_json = repo.initialize(list(signers), threshold=args.threshold)
-    _provision(home, root_json)
+    root_dir = keys_init(
+        home=home, root_dir=args.root_dir, root_keys=args.root_keys, threshold=args.threshold
+    )
     print(f"root keys ({args.root_keys}, threshold {args.threshold}): {root_dir}")
     print("  → carry this folder offline; it is needed only to rotate keys")
     print(f"online keys (targets, snapshot, timestamp): {home.online_keys}")
@@ -84,38 +73,35 @@ def _keys_init(args: argparse.Namespace) -> int:
 
 def _keys_rotate(args: argparse.Namespace) -> int:
     home, _ = open_home(args)
-    from publisher.release.keys import KeyError_, KeyStore  # noqa: PLC0415
-    from publisher.release.tuf_repo import TufRepository  # noqa: PLC0415
+    from publisher.release.keys import KeyStoreError  # noqa: PLC0415
+    from publisher.release.services import key_rotate  # noqa: PLC0415
 
-    repo = TufRepository(home.repository, KeyStore(home.online_keys))
-    root_dir = (args.root_dir or home.offline_root).resolve()
     try:
-        current = KeyStore.root_signers(root_dir)
-        if args.role == "root":
-            new_dir = (args.new_root_dir or root_dir.with_name(root_dir.name + "-new")).resolve()
-            new = KeyStore.create_root(new_dir, args.root_keys)
-            root_json = repo.rotate_root(current, list(new), args.threshold)
-            print(f"new root keys: {new_dir} (carry offline; retire {root_dir})")
-        else:
-            root_json = repo.rotate(args.role, current)
-            print(f"new {args.role} key in {home.online_keys}")
-    except (KeyError_, ValueError) as exc:
+        rotation = key_rotate(
+            home=home,
+            role=args.role,
+            root_dir=args.root_dir,
+            new_root_dir=args.new_root_dir,
+            root_keys=args.root_keys,
+            threshold=args.threshold,
+        )
+    except (KeyStoreError, ValueError) as exc:
         print(f"keys rotate: {exc}", file=sys.stderr)
         return EXIT_FAILURE
-    _provision(home, root_json)
+    if rotation.new_root_dir is not None:
+        retired = rotation.root_dir
+        print(f"new root keys: {rotation.new_root_dir} (carry offline; retire {retired})")
+    else:
+        print(f"new {args.role} key in {home.online_keys}")
     print(f"kiosks follow the new root on their next refresh; new kiosks use {home.provision}")
     return EXIT_OK
 
 
 def _release(args: argparse.Namespace) -> int:
     home, config = open_home(args)
-    from publisher.release.builder import ReleaseBuilder, ReleaseError  # noqa: PLC0415
+    from publisher.release.builder import ReleaseBuilder  # noqa: PLC0415
 
-    builder = ReleaseBuilder(home=home, config=config)
-    try:
-        outcomes = builder.build(args.channels or None)
-    except ReleaseError as exc:
-        raise UsageError(str(exc)) from exc
+    outcomes = ReleaseBuilder(home=home, config=config).build(args.channels or None)
     for outcome in outcomes:
         state = f"v{outcome.version}" if outcome.version else "unchanged"
         print(
@@ -123,8 +109,3 @@ def _release(args: argparse.Namespace) -> int:
             f"new objects {outcome.new_objects:>6}  bytes {outcome.bytes}"
         )
     return EXIT_OK
-
-
-def _provision(home: Home, root_json: Path) -> None:
-    home.provision.parent.mkdir(parents=True, exist_ok=True)
-    home.provision.write_bytes(root_json.read_bytes())

@@ -63,9 +63,9 @@ def _review_list(args: argparse.Namespace) -> int:
 def _review_show(args: argparse.Namespace) -> int:
     open_home(args)
     from publisher.review import revision_report  # noqa: PLC0415
-    from publisher.store.models import Revision  # noqa: PLC0415
+    from publisher.store.selectors import revision_get  # noqa: PLC0415
 
-    revision = Revision.objects.filter(pk=args.id).select_related("item").first()
+    revision = revision_get(args.id)
     if revision is None:
         print(f"no revision {args.id}", file=sys.stderr)
         return EXIT_FAILURE
@@ -75,30 +75,21 @@ def _review_show(args: argparse.Namespace) -> int:
 
 def _review_decide(args: argparse.Namespace) -> int:
     open_home(args)
-    from publisher.store import services  # noqa: PLC0415
-    from publisher.store.models import Revision  # noqa: PLC0415
-    from publisher.store.selectors import revisions_awaiting_review  # noqa: PLC0415
+    from publisher.store.services import Decision, revisions_decide  # noqa: PLC0415
 
     if bool(args.ids) == bool(args.all):
         raise UsageError("give revision ids, or --all")
     actor = args.actor or getpass.getuser()
-    chosen = list(revisions_awaiting_review()) if args.all else [
-        r for r in (Revision.objects.filter(pk=i).first() for i in args.ids) if r is not None
-    ]  # fmt: skip
-    missing = len(args.ids) - len(chosen) if not args.all else 0
-    problems = 0
-    for revision in chosen:
-        try:
-            if args.decision == "approve":
-                services.revision_approve(revision=revision, actor=actor)
-            else:
-                services.revision_reject(revision=revision, actor=actor, reason=args.reason)
-        except ValueError as exc:
-            print(f"{revision.pk}: {exc}", file=sys.stderr)
-            problems += 1
-    done = len(chosen) - problems
-    verb = {"approve": "approved", "reject": "rejected"}[args.decision]
-    print(f"{verb} {done} revision(s) as {actor}")
-    if missing:
-        print(f"{missing} id(s) not found", file=sys.stderr)
-    return EXIT_FAILURE if problems or missing else EXIT_OK
+    report = revisions_decide(
+        actor=actor,
+        decision=Decision(args.decision),
+        ids=None if args.all else args.ids,
+        reason=getattr(args, "reason", ""),
+    )
+    for refused in report.refused:
+        print(f"{refused.revision}: {refused}", file=sys.stderr)
+    verb = {Decision.APPROVE: "approved", Decision.REJECT: "rejected"}[Decision(args.decision)]
+    print(f"{verb} {len(report.decided)} revision(s) as {actor}")
+    if report.missing:
+        print(f"{len(report.missing)} id(s) not found", file=sys.stderr)
+    return EXIT_FAILURE if report.refused or report.missing else EXIT_OK

@@ -9,38 +9,32 @@ in one TUF targets version. After publishing, ``notify`` pokes the channel.
 
 from __future__ import annotations
 
-import logging
 import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.utils import timezone
 
-from content.enums import EntityType
-from content.errors import ContentError
 from content.release import sha256_hex
 from content.release_build import EntryCache, build_release
-from content.validation import validate_entity
+from publisher.errors import InputError
 from publisher.release.keys import KeyStore
 from publisher.release.tuf_repo import TufRepository
-from publisher.store.models import Channel, ChannelRelease, Item
+from publisher.store.approved import ApprovedCache, approved_entities
+from publisher.store.models import Channel, ChannelRelease
 
 if TYPE_CHECKING:
     from collections.abc import Callable
     from datetime import datetime
 
-    from content.models import Entity
     from publisher.config import Config
     from publisher.home import Home
 
 __all__ = ["ReleaseBuilder", "ReleaseError", "ReleaseOutcome", "channels_of"]
 
-log = logging.getLogger("gongkai.release")
 
-
-class ReleaseError(Exception):
+class ReleaseError(InputError):
     """Releases cannot be built (no keys yet, an unknown channel)."""
 
 
@@ -68,6 +62,7 @@ class ReleaseBuilder:
         config: the configuration (towns give the channels).
         notify: called with (channel, version) after a release is published.
         now: the clock.
+        approved: validated approved entities, shared with the boards in ``gongkai serve``.
     """
 
     def __init__(
@@ -77,13 +72,14 @@ class ReleaseBuilder:
         config: Config,
         notify: Callable[[str, int], None] | None = None,
         now: Callable[[], datetime] = timezone.now,
+        approved: ApprovedCache | None = None,
     ) -> None:
         self.home = home
         self.config = config
         self._notify = notify
         self._now = now
         self._cache = EntryCache()
-        self._entities: dict[int, Entity] = {}
+        self._approved = ApprovedCache() if approved is None else approved
 
     def repository(self) -> TufRepository:
         """The home's TUF repository.
@@ -110,7 +106,7 @@ class ReleaseBuilder:
             raise ReleaseError(
                 f"unknown channels: {', '.join(unknown)} (known: {', '.join(known)})"
             )
-        entities = self._approved()
+        entities = approved_entities(cache=self._approved)
         now = self._now()
         manifests: dict[str, bytes] = {}
         pending: list[tuple[Channel, int, ReleaseOutcome, str, str]] = []
@@ -124,7 +120,7 @@ class ReleaseBuilder:
                 version=(last.version + 1) if last else 1,
                 created_at=now,
                 publisher_url=self.config.publisher.public_url,
-                allowed_hosts=self._allowed_hosts(),
+                allowed_hosts=sorted(self.config.allowed_hosts()),
                 cache=self._cache,
                 available=self._has_file,
             )
@@ -175,29 +171,6 @@ class ReleaseBuilder:
 
     # --- helpers --------------------------------------------------------------------
 
-    def _approved(self) -> list[Entity]:
-        items = Item.objects.filter(state=Item.State.ACTIVE, current__isnull=False).select_related(
-            "current"
-        )
-        entities = []
-        fresh: dict[int, Entity] = {}
-        for item in items:
-            revision = item.current
-            assert revision is not None  # noqa: S101 - filtered above
-            entity = self._entities.get(revision.pk)
-            if entity is None:
-                try:
-                    entity = validate_entity(EntityType(item.entity_type), revision.data)
-                except ContentError as exc:  # stored data that no longer validates stays out
-                    log.warning(
-                        "revision %s of %s left out of releases: %s", revision.pk, item.key, exc
-                    )
-                    continue
-            fresh[revision.pk] = entity
-            entities.append(entity)
-        self._entities = fresh
-        return entities
-
     def _has_file(self, sha256: str) -> bool:
         return self.home.document_path(sha256).exists()
 
@@ -212,8 +185,3 @@ class ReleaseBuilder:
         except OSError:
             repo.put_object(sha256, source.read_bytes())
         return True
-
-    def _allowed_hosts(self) -> list[str]:
-        hosts = {urlsplit(source.site).netloc for source in self.config.sources}
-        hosts.add(urlsplit(self.config.publisher.public_url).netloc)
-        return sorted(h for h in hosts if h)

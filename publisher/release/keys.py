@@ -20,12 +20,13 @@ from typing import TYPE_CHECKING
 from securesystemslib.signer import CryptoSigner, Signer, SSlibKey
 
 from content import atomicfile
+from publisher.errors import UnavailableError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from pathlib import Path
 
-__all__ = ["ONLINE_ROLES", "KeyError_", "KeyStore"]
+__all__ = ["ONLINE_ROLES", "KeyStore", "KeyStoreError"]
 
 ONLINE_ROLES = ("targets", "snapshot", "timestamp")
 _README = """These are the ROOT signing keys of a Gongkai publisher.
@@ -37,7 +38,7 @@ of the county trust anything. Keep at least two copies, apart.
 """
 
 
-class KeyError_(Exception):  # noqa: N801, N818 - avoid shadowing the builtin KeyError
+class KeyStoreError(UnavailableError):
     """A key is missing, unreadable or does not match the repository."""
 
 
@@ -60,7 +61,7 @@ class KeyStore:
         """The signer of an online role.
 
         Raises:
-            KeyError_: the key file is missing or unreadable.
+            KeyStoreError: the key file is missing or unreadable.
         """
         return load_signer(self.online / f"{role}.pem")
 
@@ -85,11 +86,11 @@ class KeyStore:
         """Every root key found in the offline folder.
 
         Raises:
-            KeyError_: the folder holds none.
+            KeyStoreError: the folder holds none.
         """
         paths = sorted(folder.glob("root-*.pem"))
         if not paths:
-            raise KeyError_(f"no root keys (root-*.pem) in {folder}")
+            raise KeyStoreError(f"no root keys (root-*.pem) in {folder}")
         return [load_signer(path) for path in paths]
 
     @staticmethod
@@ -107,7 +108,7 @@ def load_signer(path: Path) -> Signer:
     """A signer from a private key file and the public key beside it.
 
     Raises:
-        KeyError_: either file is missing or unreadable.
+        KeyStoreError: either file is missing or unreadable.
     """
     public_path = path.with_suffix(".pub.json")
     try:
@@ -116,7 +117,7 @@ def load_signer(path: Path) -> Signer:
         public = SSlibKey.from_dict(keyid, data)
         return CryptoSigner.from_priv_key_uri(f"file2:{path}", public)
     except (OSError, ValueError, KeyError) as exc:
-        raise KeyError_(f"cannot load the key {path}: {exc}") from exc
+        raise KeyStoreError(f"cannot load the key {path}: {exc}") from exc
 
 
 def keyids(signers: Iterable[Signer]) -> list[str]:

@@ -32,7 +32,7 @@ from tuf.api.metadata import (
 from tuf.api.serialization.json import JSONSerializer
 
 from content import atomicfile
-from publisher.release.keys import ONLINE_ROLES, KeyError_, KeyStore
+from publisher.release.keys import ONLINE_ROLES, KeyStore, KeyStoreError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -109,7 +109,7 @@ class TufRepository:
         is made here and the role re-signed.
 
         Raises:
-            KeyError_: the root keys do not meet the current threshold.
+            KeyStoreError: the root keys do not meet the current threshold.
         """
         current = self._load("root")
         previous = copy.deepcopy(current.signed)
@@ -255,7 +255,7 @@ class TufRepository:
             try:
                 authority.verify_delegate(Root.type, metadata.signed_bytes, metadata.signatures)
             except UnsignedMetadataError as exc:
-                raise KeyError_(
+                raise KeyStoreError(
                     f"the root keys given do not meet the root threshold: {exc}"
                 ) from exc
         data = metadata.to_bytes(_SERIALIZER)

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import enum
 
+from publisher.errors import UnavailableError
+
 __all__ = [
     "BlockSignal",
     "BlockedError",
@@ -49,8 +51,8 @@ class BlockSignal(enum.StrEnum):
     """An HTML 200 with no body at all, which rate limiters send after a burst."""
 
 
-class SourceError(Exception):
-    """Root of every "couldn't reach or fetch" error."""
+class SourceError(UnavailableError):
+    """Root of every "couldn't reach or fetch" error (a ``publisher.errors.UnavailableError``)."""
 
 
 class FetchError(SourceError):

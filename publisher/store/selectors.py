@@ -16,6 +16,7 @@ __all__ = [
     "fetch_state_get",
     "item_by_url",
     "item_missing",
+    "revision_get",
     "revisions_awaiting_review",
     "status_summary",
 ]
@@ -40,6 +41,11 @@ def item_missing(url: str) -> bool:
         .filter(Q(missing_since__isnull=False) | Q(state=Item.State.REMOVED))
         .exists()
     )
+
+
+def revision_get(revision_id: int) -> Revision | None:
+    """The revision with this id, with its item."""
+    return Revision.objects.filter(pk=revision_id).select_related("item").first()
 
 
 def revisions_awaiting_review(*, source: str | None = None) -> QuerySet[Revision]:

@@ -22,7 +22,7 @@ from content.serialize import to_record
 from publisher.config import Config, PublisherSection, SourceConfig, TownConfig
 from publisher.home import Home
 from publisher.release.builder import ReleaseBuilder, ReleaseError, channels_of
-from publisher.release.keys import KeyError_, KeyStore
+from publisher.release.keys import KeyStore, KeyStoreError
 from publisher.release.tuf_repo import TufRepository
 from publisher.store import services
 from publisher.store.models import Channel, ChannelRelease, Revision
@@ -212,7 +212,7 @@ def test_a_root_rotation_needs_the_threshold_of_root_keys(tmp_path):
     repo, _ = _keys(home, count=3, threshold=2)
     signers = KeyStore.root_signers(home.offline_root)
     new = KeyStore.create_root(tmp_path / "new-root", 2)
-    with pytest.raises(KeyError_):
+    with pytest.raises(KeyStoreError):
         repo.rotate_root(signers[:1], list(new), 2)  # one old key, threshold 2
     repo.rotate_root(signers[:2], list(new), 2)
     root = json.loads((home.repository / "metadata" / "root.json").read_text())
@@ -263,3 +263,32 @@ def test_the_release_carries_approved_content_only(tmp_path):
     county = demo.generate_county()
     record = to_record(county.notices[0])
     assert "provenance" in record  # releases keep provenance for 来源 on screens
+
+
+@pytest.mark.django_db
+def test_releases_and_boards_share_one_cache_of_validated_content(tmp_path, caplog):
+    from publisher.boards.store import snapshot_load  # noqa: PLC0415
+    from publisher.store.approved import ApprovedCache, approved_entities  # noqa: PLC0415
+    from publisher.store.models import Item  # noqa: PLC0415
+
+    _, config = _home(tmp_path)
+    notices = [n for n in demo.generate_county().notices if n.scope == "county"][:3]
+    _approve(notices)
+    cache = ApprovedCache()
+    released = approved_entities(cache=cache)
+    snapshot = snapshot_load(config, approved=cache)
+    # the boards get the very objects the release validated: validated once
+    assert {id(n) for n in snapshot.notices} == {id(e) for e in released}
+    assert snapshot.allowed_hosts == config.allowed_hosts() == {"127.0.0.1:8600", "127.0.0.1:8700"}
+    # a revision that no longer validates is left out, and said once
+    broken = Item.objects.get(key=notices[0].id).current
+    Revision.objects.filter(pk=broken.pk).update(data={"title": ""})
+    fresh = ApprovedCache()
+    with caplog.at_level("WARNING", logger="gongkai.store"):
+        assert len(approved_entities(cache=fresh)) == 2
+        assert len(approved_entities(cache=fresh)) == 2
+    assert len([r for r in caplog.records if "left off" in r.getMessage()]) == 1
+    # what is no longer published leaves the cache
+    Item.objects.filter(key=notices[1].id).update(state=Item.State.REMOVED)
+    approved_entities(cache=fresh)
+    assert len(fresh) == 2  # one valid, one remembered as invalid

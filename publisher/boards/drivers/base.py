@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from publisher.errors import InputError, UnavailableError
+
 if TYPE_CHECKING:
     from publisher.boards.program import Program, Slide
 
 
-class BoardError(Exception):
+class BoardError(UnavailableError):
     """A push failed; ``str(exc)`` says why in words staff can act on."""
 
 
@@ -30,7 +32,7 @@ class BoardRejectedError(BoardError):
         self.code = code
 
 
-class BoardContentError(BoardError, ValueError):
+class BoardContentError(BoardError, InputError, ValueError):
     """The program cannot be shown on this board as it stands.
 
     Raised before anything is sent: a character the font card cannot encode

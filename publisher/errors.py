@@ -1,0 +1,119 @@
+"""Every error the publisher raises on purpose, as one tree.
+
+Hierarchy::
+
+    PublisherError                 root: the publisher refused or could not do something
+    ├── InputError                 bad configuration or input: a person must change it
+    │   │                          (the CLI exits 2; retrying as it is never helps)
+    │   ├── ConfigError            gongkai.toml or a profile is wrong (file, key, line)
+    │   ├── HomeInitError          a home exists already, the demo site is not a URL
+    │   ├── ReleaseError           no signing keys yet, an unknown channel
+    │   ├── KeySetupError          keys asked for where there are keys, a bad threshold
+    │   ├── DeviceError            a device name taken or unknown, an unknown channel
+    │   ├── ReviewError            a revision already decided or superseded (a ValueError)
+    │   ├── UnknownBoardError      no good board of that id in [[boards]] (board_id)
+    │   └── BoardRuleError         a schedule rule or emergency breaks a board rule
+    │                              (problems: every reason, in words)
+    └── UnavailableError           couldn't reach or store something; the input was fine
+        ├── SourceError            a county website could not be fetched (its own tree:
+        │                          ``publisher.sources.errors``)
+        ├── BoardError             a push to an LED controller failed
+        │   ├── BoardUnreachableError  no connection, or no reply in time
+        │   ├── BoardRejectedError     the controller answered an error (code)
+        │   └── BoardContentError      the program cannot be shown on that board; also
+        │                              an InputError (and a ValueError)
+        ├── FontMissingError       no bitmap font for a pixel size (a RuntimeError)
+        ├── KeyStoreError          a signing key is missing, unreadable or not trusted
+        └── SchedulerLockedError   another ``gongkai serve`` holds the home's lock
+                                   (a RuntimeError)
+
+The two roots are defined here; each leaf lives beside the code that raises it
+and is exported from this module on first use (so importing the tree loads no
+Django model). Callers catch a branch to decide: an ``InputError`` is reported
+to the person who can fix it, an ``UnavailableError`` is logged and retried.
+Leaves that were built-in exceptions before keep that base too, so older
+``except ValueError`` / ``except RuntimeError`` handlers still catch them.
+"""
+
+from __future__ import annotations
+
+import typing
+
+from content import lazy
+
+if typing.TYPE_CHECKING:
+    from publisher.boards.config import UnknownBoardError
+    from publisher.boards.drivers.base import (
+        BoardContentError,
+        BoardError,
+        BoardRejectedError,
+        BoardUnreachableError,
+    )
+    from publisher.boards.fonts import FontMissingError
+    from publisher.boards.services import BoardRuleError
+    from publisher.devices import DeviceError
+    from publisher.home_init import HomeInitError
+    from publisher.jobs import SchedulerLockedError
+    from publisher.release.builder import ReleaseError
+    from publisher.release.keys import KeyStoreError
+    from publisher.release.services import KeySetupError
+    from publisher.sources.errors import SourceError
+    from publisher.store.services import ReviewError
+    from publisher.tomlfile import ConfigError
+
+__all__ = [
+    "BoardContentError",
+    "BoardError",
+    "BoardRejectedError",
+    "BoardRuleError",
+    "BoardUnreachableError",
+    "ConfigError",
+    "DeviceError",
+    "FontMissingError",
+    "HomeInitError",
+    "InputError",
+    "KeySetupError",
+    "KeyStoreError",
+    "PublisherError",
+    "ReleaseError",
+    "ReviewError",
+    "SchedulerLockedError",
+    "SourceError",
+    "UnavailableError",
+    "UnknownBoardError",
+]
+
+
+class PublisherError(Exception):
+    """Root of every error the publisher raises on purpose."""
+
+
+class InputError(PublisherError):
+    """Configuration or input a person must change; retrying as it is never helps."""
+
+
+class UnavailableError(PublisherError):
+    """A site, a board, a file, a key or a lock could not be reached or used."""
+
+
+__getattr__ = lazy.exports(
+    globals(),
+    {
+        "BoardContentError": "publisher.boards.drivers.base",
+        "BoardError": "publisher.boards.drivers.base",
+        "BoardRejectedError": "publisher.boards.drivers.base",
+        "BoardUnreachableError": "publisher.boards.drivers.base",
+        "UnknownBoardError": "publisher.boards.config",
+        "FontMissingError": "publisher.boards.fonts",
+        "BoardRuleError": "publisher.boards.services",
+        "DeviceError": "publisher.devices",
+        "HomeInitError": "publisher.home_init",
+        "SchedulerLockedError": "publisher.jobs",
+        "ReleaseError": "publisher.release.builder",
+        "KeyStoreError": "publisher.release.keys",
+        "KeySetupError": "publisher.release.services",
+        "SourceError": "publisher.sources.errors",
+        "ReviewError": "publisher.store.services",
+        "ConfigError": "publisher.tomlfile",
+    },
+)

@@ -1,0 +1,65 @@
+"""Writes to the store. Keyword-only, typed, each one atomic.
+
+Naming follows ``<noun>_<verb>``. Review decisions and quarantines are written
+to the audit log with who and when. One module per domain:
+
+* ``sources``: sources, sync runs, fetch states, blocks by anti-bot pages;
+* ``revisions``: fetched content recorded as revisions, removals flagged;
+* ``review``: reviewers' approvals and rejections;
+* ``documents``: mirrored documents and half-written downloads;
+* ``channels``: channels marked for a new release;
+* ``audit``: the audit trail.
+"""
+
+from publisher.store.services.audit import audit_log
+from publisher.store.services.channels import channels_mark_dirty
+from publisher.store.services.documents import document_store, temp_files_clear
+from publisher.store.services.review import (
+    Decision,
+    DecisionReport,
+    ReviewError,
+    revision_approve,
+    revision_reject,
+    revisions_decide,
+)
+from publisher.store.services.revisions import (
+    Policy,
+    RecordOutcome,
+    item_removals_flag,
+    revision_record,
+)
+from publisher.store.services.sources import (
+    BLOCK_BACKOFF,
+    fetch_state_save,
+    run_finish,
+    run_start,
+    runs_interrupt_stale,
+    source_block,
+    source_unblock,
+    source_upsert,
+)
+
+__all__ = [
+    "BLOCK_BACKOFF",
+    "Decision",
+    "DecisionReport",
+    "Policy",
+    "RecordOutcome",
+    "ReviewError",
+    "audit_log",
+    "channels_mark_dirty",
+    "document_store",
+    "fetch_state_save",
+    "item_removals_flag",
+    "revision_approve",
+    "revision_record",
+    "revision_reject",
+    "revisions_decide",
+    "run_finish",
+    "run_start",
+    "runs_interrupt_stale",
+    "source_block",
+    "source_unblock",
+    "source_upsert",
+    "temp_files_clear",
+]
