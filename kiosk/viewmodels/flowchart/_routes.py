@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from enum import Enum, IntEnum, auto
 from typing import TYPE_CHECKING
 
-from kiosk.viewmodels.flowchart.grid import Cell
+from kiosk.viewmodels.flowchart._grid import Cell
 
 if TYPE_CHECKING:
-    from kiosk.viewmodels.flowchart.graph import FlowGraph
-    from kiosk.viewmodels.flowchart.grid import Grid
+    from kiosk.viewmodels.flowchart._graph import FlowGraph
+    from kiosk.viewmodels.flowchart._grid import Grid
 
 __all__ = [
     "LaneSide",
@@ -124,6 +124,34 @@ def plan_routes(graph: FlowGraph, grid: Grid) -> list[Route]:
     return routes
 
 
+def lane_count(routes: list[Route], outer: LaneSide) -> int:
+    """How many lanes the routes need on one side (``LEFT`` or ``RIGHT``)."""
+    return sum(1 for route in routes if route.uses_lane and route.side.outer is outer)
+
+
+def channel_tracks(grid: Grid, routes: list[Route]) -> dict[int, list[TrackKey]]:
+    """The tracks of each channel (channel r is above row r), top down."""
+    wanted: list[tuple[int, TrackKey]] = []
+    for route in routes:
+        start, end = grid.cells[route.source], grid.cells[route.target]
+        via_channels = route.side is LaneSide.CHANNEL
+        if route.kind is RouteKind.BACK and via_channels:
+            wanted.append((start.row + 1, route.track(TrackKind.BACK_OUT)))
+            wanted.append((end.row, route.track(TrackKind.BACK_IN)))
+        elif (route.kind is RouteKind.DIRECT and start.column != end.column) or (
+            route.kind is RouteKind.LANE and via_channels
+        ):
+            wanted.append((start.row + 1, route.track(TrackKind.FORWARD)))
+        if route.kind is RouteKind.LANE and via_channels:
+            wanted.append((end.row, route.track(TrackKind.LANE_IN)))
+    tracks: dict[int, list[TrackKey]] = {}
+    for channel, key in sorted(wanted, key=lambda item: (item[0], item[1][0])):
+        keys = tracks.setdefault(channel, [])
+        if key not in keys:
+            keys.append(key)
+    return tracks
+
+
 def _choose_sides(routes: list[Route], grid: Grid) -> None:
     """Side routes where both ends have nothing beside them, else channel routes."""
     # Cells a straight arrow passes through count as taken.
@@ -152,31 +180,3 @@ def _choose_sides(routes: list[Route], grid: Grid) -> None:
             route.side = LaneSide.RIGHT
         elif left:
             route.side = LaneSide.LEFT
-
-
-def lane_count(routes: list[Route], outer: LaneSide) -> int:
-    """How many lanes the routes need on one side (``LEFT`` or ``RIGHT``)."""
-    return sum(1 for route in routes if route.uses_lane and route.side.outer is outer)
-
-
-def channel_tracks(grid: Grid, routes: list[Route]) -> dict[int, list[TrackKey]]:
-    """The tracks of each channel (channel r is above row r), top down."""
-    wanted: list[tuple[int, TrackKey]] = []
-    for route in routes:
-        start, end = grid.cells[route.source], grid.cells[route.target]
-        via_channels = route.side is LaneSide.CHANNEL
-        if route.kind is RouteKind.BACK and via_channels:
-            wanted.append((start.row + 1, route.track(TrackKind.BACK_OUT)))
-            wanted.append((end.row, route.track(TrackKind.BACK_IN)))
-        elif (route.kind is RouteKind.DIRECT and start.column != end.column) or (
-            route.kind is RouteKind.LANE and via_channels
-        ):
-            wanted.append((start.row + 1, route.track(TrackKind.FORWARD)))
-        if route.kind is RouteKind.LANE and via_channels:
-            wanted.append((end.row, route.track(TrackKind.LANE_IN)))
-    tracks: dict[int, list[TrackKey]] = {}
-    for channel, key in sorted(wanted, key=lambda item: (item[0], item[1][0])):
-        keys = tracks.setdefault(channel, [])
-        if key not in keys:
-            keys.append(key)
-    return tracks

@@ -1,27 +1,27 @@
 """Geometry: a placed and routed flowchart made into boxes and arrows with coordinates.
 
-Puts the parts together: one box width for every column (``columns``), each
-box's text wrapped to it, the conditions' labels (``labels``), the heights of
-rows and channels (``rows``) and the arrows' polylines (``arrows``).
+Puts the parts together: one box width for every column (``_columns``), each
+box's text wrapped to it, the conditions' labels (``_labels``), the heights of
+rows and channels (``_rows``) and the arrows' polylines (``_arrows``).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kiosk.viewmodels.flowchart.arrows import route_points
-from kiosk.viewmodels.flowchart.columns import fit_columns
-from kiosk.viewmodels.flowchart.labels import place_labels
-from kiosk.viewmodels.flowchart.model import Box, Edge, FlowLayout
-from kiosk.viewmodels.flowchart.routes import RouteKind, channel_tracks
-from kiosk.viewmodels.flowchart.rows import place_rows
-from kiosk.viewmodels.flowchart.wrap import wrap
+from kiosk.viewmodels.flowchart._arrows import route_points
+from kiosk.viewmodels.flowchart._columns import fit_columns
+from kiosk.viewmodels.flowchart._labels import place_labels
+from kiosk.viewmodels.flowchart._model import Box, Edge, FlowLayout
+from kiosk.viewmodels.flowchart._routes import RouteKind, channel_tracks
+from kiosk.viewmodels.flowchart._rows import place_rows
+from kiosk.viewmodels.flowchart._wrap import wrap
 
 if TYPE_CHECKING:
-    from kiosk.viewmodels.flowchart.columns import Metrics
-    from kiosk.viewmodels.flowchart.graph import FlowGraph, Step
-    from kiosk.viewmodels.flowchart.grid import Grid
-    from kiosk.viewmodels.flowchart.routes import Route
+    from kiosk.viewmodels.flowchart._columns import Metrics
+    from kiosk.viewmodels.flowchart._graph import FlowGraph, Step
+    from kiosk.viewmodels.flowchart._grid import Grid
+    from kiosk.viewmodels.flowchart._routes import Route
 
 __all__ = ["build_layout"]
 
@@ -47,7 +47,7 @@ def build_layout(
     if columns is None:
         return None
     per_line = metrics.chars_in(columns.box_width - 2 * padding)
-    texts = {step_id: box_lines(step, per_line) for step_id, step in graph.steps.items()}
+    texts = {step_id: _box_lines(step, per_line) for step_id, step in graph.steps.items()}
     labels = place_labels(graph, grid, routes, columns)
     row_heights = [0.0] * grid.row_count
     for step_id, cell in grid.cells.items():
@@ -95,7 +95,7 @@ def build_layout(
     )
 
 
-def box_lines(step: Step, per_line: int) -> tuple[tuple[str, ...], int]:
+def _box_lines(step: Step, per_line: int) -> tuple[tuple[str, ...], int]:
     """A step's box text wrapped to ``per_line`` characters, and how many lines the title has."""
     title, *rest = step.texts()
     title_lines = wrap(title, per_line)

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["wrap"]
+from content.linebreak import may_break_between
 
-_NO_LINE_START = set("，。、；：？！）》」』”’…—,.;:?!)]}%")
-_NO_LINE_END = set("（《「『“‘([{")
+__all__ = ["wrap"]
 
 
 def wrap(text: str, per_line: int) -> tuple[str, ...]:
@@ -33,8 +32,8 @@ def _greedy(words: str, per_line: int) -> tuple[str, ...]:
     lines: list[str] = []
     while len(words) > per_line:
         take = per_line
-        if take > 1 and (words[take] in _NO_LINE_START or words[take - 1] in _NO_LINE_END):
-            take -= 1
+        if take > 1 and not may_break_between(words[take - 1], words[take]):
+            take -= 1  # the character before the break moves down with it
         lines.append(words[:take].rstrip())
         words = words[take:].lstrip()
     if words or not lines:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import Enum, auto
 from typing import TYPE_CHECKING, Any
 
-from kiosk.viewmodels.flowchart.model import BoxKind
+from kiosk.viewmodels.flowchart._model import BoxKind
 from kiosk.viewmodels.text import plain
 
 if TYPE_CHECKING:
@@ -85,14 +85,6 @@ def parse_steps(steps: Sequence[Mapping[str, Any]]) -> dict[str, Step]:
     for step_id, step in found.items():
         step.successors = [target for target in dict.fromkeys(raw_next[step_id]) if target in found]
     return found
-
-
-class _Visit(Enum):
-    """A step's state in the depth-first search for back-edges."""
-
-    NEW = auto()
-    ON_STACK = auto()
-    DONE = auto()
 
 
 class FlowGraph:
@@ -184,3 +176,11 @@ class FlowGraph:
 
             path.append(max(siblings, key=preference))  # max keeps the first of equals
         return path
+
+
+class _Visit(Enum):
+    """A step's state in the depth-first search for back-edges."""
+
+    NEW = auto()
+    ON_STACK = auto()
+    DONE = auto()

@@ -12,11 +12,11 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kiosk.viewmodels.flowchart.routes import LaneSide, lane_count
+from kiosk.viewmodels.flowchart._routes import LaneSide, lane_count
 
 if TYPE_CHECKING:
-    from kiosk.viewmodels.flowchart.grid import Grid
-    from kiosk.viewmodels.flowchart.routes import Route
+    from kiosk.viewmodels.flowchart._grid import Grid
+    from kiosk.viewmodels.flowchart._routes import Route
 
 __all__ = ["Columns", "Metrics", "fit_columns", "max_side_columns"]
 

@@ -5,7 +5,7 @@ sideways into a branch, the label sits above that horizontal arrow, in the
 room between the two columns (unless another branch label has that room);
 else it goes right of the arrow just above the box.  Never on a box, a line
 or another label.  The x and the wrapping are found here; the y once the
-channels' heights are known (``rows``).
+channels' heights are known (``_rows``).
 """
 
 from __future__ import annotations
@@ -13,14 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kiosk.viewmodels.flowchart.routes import RouteKind
-from kiosk.viewmodels.flowchart.wrap import wrap
+from kiosk.viewmodels.flowchart._routes import RouteKind
+from kiosk.viewmodels.flowchart._wrap import wrap
 
 if TYPE_CHECKING:
-    from kiosk.viewmodels.flowchart.columns import Columns
-    from kiosk.viewmodels.flowchart.graph import FlowGraph
-    from kiosk.viewmodels.flowchart.grid import Grid
-    from kiosk.viewmodels.flowchart.routes import Route
+    from kiosk.viewmodels.flowchart._columns import Columns
+    from kiosk.viewmodels.flowchart._graph import FlowGraph
+    from kiosk.viewmodels.flowchart._grid import Grid
+    from kiosk.viewmodels.flowchart._routes import Route
 
 __all__ = ["Label", "place_labels"]
 

@@ -15,13 +15,13 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from kiosk.viewmodels.flowchart.routes import LaneSide, RouteKind, TrackKind
+from kiosk.viewmodels.flowchart._routes import LaneSide, RouteKind, TrackKind
 
 if TYPE_CHECKING:
-    from kiosk.viewmodels.flowchart.columns import Columns
-    from kiosk.viewmodels.flowchart.grid import Grid
-    from kiosk.viewmodels.flowchart.model import Box, Point
-    from kiosk.viewmodels.flowchart.routes import Route, TrackKey
+    from kiosk.viewmodels.flowchart._columns import Columns
+    from kiosk.viewmodels.flowchart._grid import Grid
+    from kiosk.viewmodels.flowchart._model import Box, Point
+    from kiosk.viewmodels.flowchart._routes import Route, TrackKey
 
 __all__ = ["route_points", "simplify"]
 
@@ -35,6 +35,23 @@ def route_points(
 ) -> tuple[Point, ...]:
     """The polyline of one route, without repeated or collinear middle points."""
     return simplify(_points(route, boxes, grid, columns, track_y))
+
+
+def simplify(points: list[Point]) -> tuple[Point, ...]:
+    """Drop repeated points and the middle of three collinear ones."""
+    kept: list[Point] = []
+    for point in points:
+        if kept and math.isclose(kept[-1][0], point[0]) and math.isclose(kept[-1][1], point[1]):
+            continue
+        if len(kept) >= 2:
+            (ax, ay), (bx, by) = kept[-2], kept[-1]
+            same_x = math.isclose(ax, bx) and math.isclose(bx, point[0])
+            same_y = math.isclose(ay, by) and math.isclose(by, point[1])
+            if same_x or same_y:
+                kept[-1] = point
+                continue
+        kept.append(point)
+    return tuple(kept)
 
 
 def _points(
@@ -88,20 +105,3 @@ def _points(
         (target.cx, in_y),
         (target.cx, target.y),
     ]
-
-
-def simplify(points: list[Point]) -> tuple[Point, ...]:
-    """Drop repeated points and the middle of three collinear ones."""
-    kept: list[Point] = []
-    for point in points:
-        if kept and math.isclose(kept[-1][0], point[0]) and math.isclose(kept[-1][1], point[1]):
-            continue
-        if len(kept) >= 2:
-            (ax, ay), (bx, by) = kept[-2], kept[-1]
-            same_x = math.isclose(ax, bx) and math.isclose(bx, point[0])
-            same_y = math.isclose(ay, by) and math.isclose(by, point[1])
-            if same_x or same_y:
-                kept[-1] = point
-                continue
-        kept.append(point)
-    return tuple(kept)

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from kiosk.viewmodels.flowchart.columns import Metrics
-    from kiosk.viewmodels.flowchart.labels import Label
-    from kiosk.viewmodels.flowchart.routes import TrackKey
+    from kiosk.viewmodels.flowchart._columns import Metrics
+    from kiosk.viewmodels.flowchart._labels import Label
+    from kiosk.viewmodels.flowchart._routes import TrackKey
 
 __all__ = ["Rows", "place_rows"]
 

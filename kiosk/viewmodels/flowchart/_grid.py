@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
-    from kiosk.viewmodels.flowchart.graph import FlowGraph
+    from kiosk.viewmodels.flowchart._graph import FlowGraph
 
 __all__ = ["Cell", "Grid", "place_steps"]
 
@@ -46,17 +46,9 @@ class Grid:
         return cell in self._taken
 
 
-def side_column_order(side_columns: int) -> list[int]:
-    """The side columns in the order branches take them: 1, -1, 2, -2 and so on."""
-    order: list[int] = []
-    for distance in range(1, side_columns + 1):
-        order += [distance, -distance]
-    return order
-
-
 def place_steps(graph: FlowGraph, side_columns: int) -> Grid:
     """Rows by layer and columns: the main path in column 0, branches in ±1 … ±side_columns."""
-    sides = side_column_order(side_columns)
+    sides = _side_column_order(side_columns)
     by_rank: dict[int, list[str]] = {}
     for step_id in graph.order:
         by_rank.setdefault(graph.rank[step_id], []).append(step_id)
@@ -90,3 +82,11 @@ def place_steps(graph: FlowGraph, side_columns: int) -> Grid:
             cells[step_id] = Cell(row, free[0])
             used.add(free[0])
     return Grid(cells)
+
+
+def _side_column_order(side_columns: int) -> list[int]:
+    """The side columns in the order branches take them: 1, -1, 2, -2 and so on."""
+    order: list[int] = []
+    for distance in range(1, side_columns + 1):
+        order += [distance, -distance]
+    return order
