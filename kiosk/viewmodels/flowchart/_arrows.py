@@ -32,35 +32,8 @@ def route_points(
     grid: Grid,
     columns: Columns,
     track_y: dict[tuple[int, TrackKey], float],
-) -> tuple[Point, ...]:
-    """The polyline of one route, without repeated or collinear middle points."""
-    return simplify(_points(route, boxes, grid, columns, track_y))
-
-
-def simplify(points: list[Point]) -> tuple[Point, ...]:
-    """Drop repeated points and the middle of three collinear ones."""
-    kept: list[Point] = []
-    for point in points:
-        if kept and math.isclose(kept[-1][0], point[0]) and math.isclose(kept[-1][1], point[1]):
-            continue
-        if len(kept) >= 2:
-            (ax, ay), (bx, by) = kept[-2], kept[-1]
-            same_x = math.isclose(ax, bx) and math.isclose(bx, point[0])
-            same_y = math.isclose(ay, by) and math.isclose(by, point[1])
-            if same_x or same_y:
-                kept[-1] = point
-                continue
-        kept.append(point)
-    return tuple(kept)
-
-
-def _points(
-    route: Route,
-    boxes: dict[str, Box],
-    grid: Grid,
-    columns: Columns,
-    track_y: dict[tuple[int, TrackKey], float],
 ) -> list[Point]:
+    """The polyline of one route, from the source's border to the target's (see ``simplify``)."""
     source, target = boxes[route.source], boxes[route.target]
     source_row, target_row = grid.cells[route.source].row, grid.cells[route.target].row
     if route.uses_lane and route.side is not LaneSide.CHANNEL:
@@ -105,3 +78,20 @@ def _points(
         (target.cx, in_y),
         (target.cx, target.y),
     ]
+
+
+def simplify(points: list[Point]) -> tuple[Point, ...]:
+    """Drop repeated points and the middle of three collinear ones."""
+    kept: list[Point] = []
+    for point in points:
+        if kept and math.isclose(kept[-1][0], point[0]) and math.isclose(kept[-1][1], point[1]):
+            continue
+        if len(kept) >= 2:
+            (ax, ay), (bx, by) = kept[-2], kept[-1]
+            same_x = math.isclose(ax, bx) and math.isclose(bx, point[0])
+            same_y = math.isclose(ay, by) and math.isclose(by, point[1])
+            if same_x or same_y:
+                kept[-1] = point
+                continue
+        kept.append(point)
+    return tuple(kept)

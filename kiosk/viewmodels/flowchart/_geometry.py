@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kiosk.viewmodels.flowchart._arrows import route_points
+from kiosk.viewmodels.flowchart._arrows import route_points, simplify
 from kiosk.viewmodels.flowchart._columns import fit_columns
 from kiosk.viewmodels.flowchart._labels import place_labels
 from kiosk.viewmodels.flowchart._model import Box, Edge, FlowLayout
@@ -74,7 +74,7 @@ def build_layout(
         label = labels.get(route.target)
         edges.append(
             Edge(
-                points=route_points(route, boxes, grid, columns, rows.track_y),
+                points=simplify(route_points(route, boxes, grid, columns, rows.track_y)),
                 label=graph.steps[route.target].condition or None,
                 label_pos=(label.left, rows.label_y[route.target]) if label else None,
                 back=route.kind is RouteKind.BACK,
