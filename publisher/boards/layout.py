@@ -2,10 +2,11 @@
 
 Chinese is broken between any two characters; a run of Latin letters and
 digits (``63%``, ``2026``, ``G105``) is kept whole unless it alone is wider than
-the line. Two classic rules (禁则) apply: no line starts with closing
-punctuation (，。、）》…), and no line ends with opening punctuation (（《“…);
-the character before the break moves down with it instead. Nothing is ever cut
-inside a character: text that does not fit one page goes on to the next.
+the line. The Chinese line-breaking rules (禁则, ``content.linebreak``) apply:
+no line starts with closing punctuation (，。、）》…), and no line ends with
+opening punctuation (（《“…); the character before the break moves down with
+it instead. Nothing is ever cut inside a character: text that does not fit one
+page goes on to the next.
 """
 
 from __future__ import annotations
@@ -13,15 +14,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from content.linebreak import may_end_line, may_start_line
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ["CLOSING", "OPENING", "break_lines", "pages"]
+__all__ = ["break_lines", "pages"]
 
-#: Must not start a line.
-CLOSING = frozenset("，。、；：？！）》」』】〉〕”’…·%‰,.;:?!)]}>")
-#: Must not end a line.
-OPENING = frozenset("（《「『【〈〔“‘([{<")
 # A word: Latin letters, digits and what binds to them (63%, 3.5, G-105, 08:30).
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.%:/\-+]*|\s+|.", re.DOTALL)
 
@@ -76,15 +75,15 @@ def _carry(line: list[str], token: str) -> list[str]:
     """Tokens to move from the end of ``line`` to the next line, before ``token``."""
     carry: list[str] = []
     # A closing mark may not start the next line: take the previous token along.
-    if token[0] in CLOSING:
+    if not may_start_line(token):
         while len(line) > 1:
             carry.insert(0, line.pop())
-            if carry[0][0] not in CLOSING:  # "。”" moves down with the character before
+            if may_start_line(carry[0]):  # "。”" moves down with the character before
                 break
     while line and line[-1].isspace():
         line.pop()  # the break eats the space
     # An opening mark may not end this line.
-    while len(line) > 1 and line[-1][-1] in OPENING:
+    while len(line) > 1 and not may_end_line(line[-1]):
         carry.insert(0, line.pop())
     while line and line[-1].isspace():
         line.pop()

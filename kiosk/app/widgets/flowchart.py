@@ -38,7 +38,7 @@ from kivy.graphics import (
 from kivy.metrics import sp
 from kivy.uix.widget import Widget
 
-from kiosk.viewmodels.flowchart import Box, Edge, FlowLayout, layout_flowchart
+from kiosk.viewmodels.flowchart import Box, BoxKind, Edge, FlowLayout, layout_flowchart
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -143,16 +143,16 @@ class FlowchartView(Widget):  # type: ignore[misc]
         theme = self.theme
         x, y = self._local(box.x, box.bottom)
         w, h = box.w, box.h
-        if box.kind in {"start", "end"}:
+        if box.kind in {BoxKind.START, BoxKind.END}:
             radius = min(h / 2, w / 2, self.flow.char_w)  # a terminator "pill"
-        elif box.kind == "step":
+        elif box.kind is BoxKind.STEP:
             radius = self.flow.char_w * 0.25
         else:
             radius = 0.0
         Color(*theme.surface)
         RoundedRectangle(pos=(x, y), size=(w, h), radius=[radius])
         Color(*theme.line)
-        if box.kind == "branch":
+        if box.kind is BoxKind.BRANCH:
             self._dashed_rect(x, y, w, h)
         else:
             Line(rounded_rectangle=(x, y, w, h, max(radius, 1)), width=self.line_width)

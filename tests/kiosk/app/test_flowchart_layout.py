@@ -7,16 +7,22 @@ condition labels present and clear of boxes, edges and each other.
 
 from __future__ import annotations
 
+import inspect
+import itertools
 import json
 import math
+import types
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from content import demo
+from content.linebreak import may_break_between
 from content.serialize import to_record
-from kiosk.viewmodels.flowchart import FlowLayout, layout_flowchart
+from kiosk.viewmodels import flowchart
+from kiosk.viewmodels.flowchart import BoxKind, FlowLayout, layout_flowchart
+from kiosk.viewmodels.flowchart._wrap import wrap
 
 EPS = 1e-6
 #: (char_w, line_h) of the normal and the elder theme at density 1.
@@ -197,6 +203,7 @@ def test_license_main_path_is_central_and_the_loop_goes_back():
     assert {round(b.cx, 6) for b in main} == {500.0}  # one central column
     assert [b.y for b in main] == sorted(b.y for b in main)
     assert [b.kind for b in main] == ["start", "step", "step", "step", "end"]
+    assert all(isinstance(b.kind, BoxKind) for b in layout.boxes)
     fix = layout.box("s2x")
     assert fix.kind == "branch"
     assert fix.x >= main[0].right  # to the side
@@ -368,3 +375,49 @@ def test_random_graphs_lay_out_soundly(steps, width, elder):
     char_w, line_h = METRICS[elder]
     layout = layout_flowchart(steps, width=width, char_w=char_w, line_h=line_h)
     assert_sound(layout, steps)
+
+
+# --- the package's face ----------------------------------------------------------------
+
+
+def test_all_lists_exactly_the_public_names():
+    public = {
+        name
+        for name, value in vars(flowchart).items()
+        if not name.startswith("_")
+        and not isinstance(value, types.ModuleType)
+        and (
+            not (inspect.isclass(value) or inspect.isroutine(value))
+            or value.__module__.startswith("kiosk.")
+        )
+    }
+    assert len(flowchart.__all__) == len(set(flowchart.__all__))
+    assert set(flowchart.__all__) == public
+    assert public == {"Box", "BoxKind", "Edge", "FlowLayout", "Point", "layout_flowchart"}
+
+
+# --- text wrapping -----------------------------------------------------------------------
+
+
+def test_wrapping_keeps_brackets_with_their_text():
+    # 【 and 】 joined the flowchart's rules with the boards' (content.linebreak).
+    assert wrap("审查【公示】", 3) == ("审查", "【公", "示】")
+    assert wrap("提交《申请书》", 3) == ("提交", "《申请", "书》")
+    assert wrap("不予受理。", 4) == ("不予受", "理。")
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(
+    text=st.lists(
+        st.sampled_from("受理审查决定送达【】《》（）“”，。、—…%·"), min_size=1, max_size=40
+    ).map("".join),
+    per_line=st.integers(1, 12),
+)
+def test_wrapped_lines_fit_and_break_by_the_rules_where_one_character_can_move(text, per_line):
+    lines = wrap(text, per_line)
+    assert "".join(lines) == text
+    assert all(len(line) <= per_line for line in lines)
+    for before, after in itertools.pairwise(lines):
+        # A forbidden break stays only where moving one character down does not help.
+        if not may_break_between(before, after):
+            assert len(before) == 1 or not may_break_between(before + after[0], after[1:])

@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 from PIL import Image, ImageChops
 from pyzbar.pyzbar import decode
 
+from content.linebreak import NO_LINE_END, NO_LINE_START
 from publisher.boards.fonts import find_font, gb2312_ok
-from publisher.boards.layout import CLOSING, OPENING, break_lines
+from publisher.boards.layout import break_lines
 from publisher.boards.render import RGB, QrItem, TextItem, qr_fits, render_items, unshowable
 
 from .golden_cases import CASES, board, render_case
@@ -114,10 +115,10 @@ def test_lines_fit_keep_every_character_and_obey_the_punctuation_rules(text, wid
         # The rules give way only when the line before has nothing else to move
         # down: its first character or word (which must stay), then punctuation.
         rest = previous[len(FIRST_TOKEN.match(previous)[0]) :] if previous else ""
-        if line and line[0] in CLOSING:
-            assert all(char in CLOSING for char in rest.replace(" ", ""))
-        if previous and previous[-1] in OPENING:
-            assert all(char in OPENING for char in rest)
+        if line and line[0] in NO_LINE_START:
+            assert all(char in NO_LINE_START for char in rest.replace(" ", ""))
+        if previous and previous[-1] in NO_LINE_END:
+            assert all(char in NO_LINE_END for char in rest)
 
 
 def test_latin_words_stay_whole_when_they_fit():
@@ -125,3 +126,16 @@ def test_latin_words_stay_whole_when_they_fit():
     lines = break_lines("东门大桥改造项目完成率63%", 12 * 16, font.width)
     assert any("63%" in line for line in lines)
     assert not any(line.endswith("6") for line in lines)
+
+
+@pytest.mark.parametrize("width", range(48, 257, 16))
+def test_dashes_and_ellipses_stay_whole_and_off_the_line_start(width):
+    # The flowchart's rule, now the boards' too (content.linebreak): —— and …… move
+    # down whole with the character before them.
+    font = find_font(16)
+    lines = break_lines("他说——这件事……后来没人再提。", width, font.width)
+    assert "".join(lines) == "他说——这件事……后来没人再提。"
+    for line in lines:
+        assert line[0] not in "—…"
+        assert line.count("—") % 2 == 0
+        assert line.count("…") % 2 == 0
