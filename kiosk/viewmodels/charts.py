@@ -3,10 +3,9 @@
 ``report_charts`` reads a report record (``content.records.AnnualReportRecord``:
 its ``stats`` are one of the three formats) and returns three to five charts
 with Chinese titles; every figure is read by its key in those types, so mypy
-checks each one.  A figure that is missing (``None``
-or absent, common in 2008-2018 reports) drops its bar, a chart without bars is
-dropped, and nothing here raises on partial data.  Zero figures are kept:
-"0 lawsuits" is information.
+checks each one.  A figure that is missing (``None`` or absent, common in
+2008-2018 reports) drops its bar, a chart without bars is dropped, and nothing
+here raises on partial data.  Zero figures are kept: "0 lawsuits" is information.
 
 Usage::
 
