@@ -1,11 +1,11 @@
 """Annual-report statistics (年度报告) as bar charts, not only tables.
 
-``report_charts`` reads a report record (the entity's JSON: its ``stats`` are
-one of the three formats of ``content.models._annual_report``) and returns
-three to five charts with Chinese titles.  A figure that is missing (``None``
-or absent, common in 2008-2018 reports) drops its bar, a chart without bars is
-dropped, and nothing here raises on partial data.  Zero figures are kept:
-"0 lawsuits" is information.
+``report_charts`` reads a report record (``content.records.AnnualReportRecord``:
+its ``stats`` are one of the three formats) and returns three to five charts
+with Chinese titles; every figure is read by its key in those types, so mypy
+checks each one.  A figure that is missing (``None`` or absent, common in
+2008-2018 reports) drops its bar, a chart without bars is dropped, and nothing
+here raises on partial data.  Zero figures are kept: "0 lawsuits" is information.
 
 Usage::
 
@@ -21,9 +21,23 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from kiosk.viewmodels.text import plain
+
+if TYPE_CHECKING:
+    from content.records import (
+        AnnualReportRecord,
+        ApplicationsTableRecord,
+        LegacyStats2008Record,
+        Proactive2019Record,
+        Proactive2021Record,
+        ReviewLitigationRecord,
+        ReviewOutcomeRecord,
+        RevisedStats2021Record,
+        StatsRecord,
+        TrialStats2019Record,
+    )
 
 __all__ = ["Bar", "Chart", "report_charts"]
 
@@ -51,67 +65,11 @@ class Chart:
     note: str | None = None
 
 
-#: 2019/2021 applications table: applicant columns and their printed names.
-APPLICANT_LABELS = (
-    ("natural_person", "自然人"),
-    ("business", "商业企业"),
-    ("research", "科研机构"),
-    ("public_interest_org", "社会公益组织"),
-    ("legal_service", "法律服务机构"),
-    ("other_org", "其他组织"),
-)
-
-#: Legacy (2008-2018) application channels and their printed names.
-CHANNEL_LABELS = (
-    ("in_person", "当面申请"),
-    ("fax", "传真申请"),
-    ("email", "电子邮件申请"),
-    ("online", "网上申请"),
-    ("letter", "信函申请"),
-    ("other", "其他形式"),
-)
-
-#: Legacy refusal reasons (2008 Regulations) and their printed names.
-REFUSAL_LABELS = (
-    ("not_gov_info", "不是政府信息"),
-    ("not_exist", "信息不存在"),
-    ("not_held", "非本机关掌握"),
-    ("unclear", "申请内容不明确"),
-    ("exempt_1", "涉及国家秘密"),
-    ("exempt_2", "涉及商业秘密"),
-    ("exempt_3", "涉及个人隐私"),
-    ("exempt_4", "危及三安全一稳定"),
-    ("exempt_5", "法律法规禁止公开"),
-    ("exempt_6", "其他免予公开"),
-    ("exempt_7", "其他免予公开（二）"),
-    ("other", "其他原因"),
-)
-
-#: 2019/2021 outcome groups: field, printed name.
-RESULT_LABELS = (
-    ("disclosed", "予以公开"),
-    ("partially_disclosed", "部分公开"),
-    ("refused", "不予公开"),
-    ("unable", "无法提供"),
-    ("not_processed", "不予处理"),
-    ("other", "其他处理"),
-)
-
-#: Review and litigation rows: field, printed name.
-REVIEW_LABELS = (
-    ("reconsideration", "行政复议"),
-    ("litigation_direct", "未经复议直接起诉"),
-    ("litigation_after_reconsideration", "复议后起诉"),
-)
-OUTCOME_LABELS = (
-    ("upheld", "维持"),
-    ("corrected", "纠正"),
-    ("other", "其他结果"),
-    ("pending", "尚未审结"),
-)
+_Figures = list[tuple[str, int | float | None]]
+_Table = TypeVar("_Table", bound=Mapping[str, object])
 
 
-def report_charts(record: Mapping[str, Any]) -> tuple[Chart, ...]:
+def report_charts(record: AnnualReportRecord | StatsRecord) -> tuple[Chart, ...]:
     """The charts of an annual report record (or of its ``stats`` mapping alone).
 
     Args:
@@ -128,19 +86,22 @@ def report_charts(record: Mapping[str, Any]) -> tuple[Chart, ...]:
     if not isinstance(stats, Mapping):
         stats = data
     kind = stats.get("format") or data.get("format_version")
+    charts: list[Chart | None] = []
     if kind == "legacy_2008":
-        charts = _legacy(stats)
-    elif kind in {"trial_2019", "revised_2021"}:
-        charts = _tables(stats, revised=kind == "revised_2021")
-    else:
-        charts = []
+        charts = _legacy(cast("LegacyStats2008Record", stats))
+    elif kind == "trial_2019":
+        trial = cast("TrialStats2019Record", stats)
+        charts = _tables(trial, _proactive_2019(_part(trial.get("proactive"))))
+    elif kind == "revised_2021":
+        revised = cast("RevisedStats2021Record", stats)
+        charts = _tables(revised, _proactive_2021(_part(revised.get("proactive"))))
     return tuple(chart for chart in charts if chart is not None)
 
 
 # --- building blocks ------------------------------------------------------------------
 
 
-def _num(value: Any) -> int | float | None:
+def _num(value: object) -> int | float | None:
     """A figure as a number; None for missing or unreadable (never bool)."""
     if value is None or isinstance(value, bool):
         return None
@@ -157,18 +118,17 @@ def _num(value: Any) -> int | float | None:
     return int(number) if number == number.to_integral_value() else float(number)
 
 
-def _get(data: Any, *path: str) -> Any:
-    """``data[a][b]…`` or None where any level is missing or not a mapping."""
-    for key in path:
-        if not isinstance(data, Mapping):
-            return None
-        data = data.get(key)
-    return data
+def _part(value: _Table | None) -> _Table:
+    """A nested table of the record; an empty one where it is missing or not a table.
+
+    Every key of an empty table reads as missing, so its figures are read with ``get``.
+    """
+    if isinstance(value, Mapping):
+        return value
+    return cast("_Table", {})
 
 
-def _chart(
-    title: str, unit: str, pairs: list[tuple[str, int | float | None]], note: str | None = None
-) -> Chart | None:
+def _chart(title: str, unit: str, pairs: _Figures, note: str | None = None) -> Chart | None:
     """A chart of the pairs with a figure; None if no pair has one."""
     known = [(label, value) for label, value in pairs if value is not None]
     if not known:
@@ -194,60 +154,79 @@ def _sum(values: list[int | float | None]) -> int | float | None:
 # --- 2008-2018 ----------------------------------------------------------------------
 
 
-def _legacy(stats: Mapping[str, Any]) -> list[Chart | None]:
-    def figure(*path: str) -> int | float | None:
-        return _num(_get(stats, *path))
-
-    total = figure("proactive_total")
+def _legacy(stats: LegacyStats2008Record) -> list[Chart | None]:
+    total = _num(stats.get("proactive_total"))
     proactive = _chart(
         "主动公开政府信息",
         "条",
         [
             ("主动公开总数", total),
-            ("通过政府网站", figure("proactive_via_website")),
-            ("通过政府公报", figure("proactive_via_gazette")),
-            ("全文电子化", figure("proactive_fulltext_electronic")),
-            ("新增规范性文件", figure("new_normative_docs")),
+            ("通过政府网站", _num(stats.get("proactive_via_website"))),
+            ("通过政府公报", _num(stats.get("proactive_via_gazette"))),
+            ("全文电子化", _num(stats.get("proactive_fulltext_electronic"))),
+            ("新增规范性文件", _num(stats.get("new_normative_docs"))),
         ],
     )
-    applications = figure("applications_total")
+    applications = _num(stats.get("applications_total"))
+    by_channel = _part(stats.get("applications_by_channel"))
     channels = _chart(
         "依申请公开：申请渠道",
         "件",
-        [(name, figure("applications_by_channel", key)) for key, name in CHANNEL_LABELS],
+        [
+            ("当面申请", _num(by_channel.get("in_person"))),
+            ("传真申请", _num(by_channel.get("fax"))),
+            ("电子邮件申请", _num(by_channel.get("email"))),
+            ("网上申请", _num(by_channel.get("online"))),
+            ("信函申请", _num(by_channel.get("letter"))),
+            ("其他形式", _num(by_channel.get("other"))),
+        ],
         f"全年收到申请{_fmt(applications)}件" if applications is not None else None,
     )
-    replies = figure("replies_total")
+    replies = _num(stats.get("replies_total"))
     results = _chart(
         "依申请公开：答复结果",
         "件",
         [
-            ("同意公开", figure("replies_granted")),
-            ("同意部分公开", figure("replies_partially_granted")),
-            ("不予公开", figure("replies_refused")),
+            ("同意公开", _num(stats.get("replies_granted"))),
+            ("同意部分公开", _num(stats.get("replies_partially_granted"))),
+            ("不予公开", _num(stats.get("replies_refused"))),
         ],
         f"答复总数{_fmt(replies)}件" if replies is not None else None,
     )
-    reasons = [(name, figure("refusal_reasons", key)) for key, name in REFUSAL_LABELS]
+    why = _part(stats.get("refusal_reasons"))
+    reasons = [
+        ("不是政府信息", _num(why.get("not_gov_info"))),
+        ("信息不存在", _num(why.get("not_exist"))),
+        ("非本机关掌握", _num(why.get("not_held"))),
+        ("申请内容不明确", _num(why.get("unclear"))),
+        ("涉及国家秘密", _num(why.get("exempt_1"))),
+        ("涉及商业秘密", _num(why.get("exempt_2"))),
+        ("涉及个人隐私", _num(why.get("exempt_3"))),
+        ("危及三安全一稳定", _num(why.get("exempt_4"))),
+        ("法律法规禁止公开", _num(why.get("exempt_5"))),
+        ("其他免予公开", _num(why.get("exempt_6"))),
+        ("其他免予公开（二）", _num(why.get("exempt_7"))),
+        ("其他原因", _num(why.get("other"))),
+    ]
     # The reasons chart only when some reason was counted (most reports give none).
     refusals = _chart("不予公开的理由", "件", reasons) if any(v for _, v in reasons) else None
     review = _chart(
         "行政复议、诉讼与申诉",
         "件",
         [
-            ("行政复议", figure("reconsiderations")),
-            ("行政诉讼", figure("lawsuits")),
-            ("行政申诉", figure("complaints")),
+            ("行政复议", _num(stats.get("reconsiderations"))),
+            ("行政诉讼", _num(stats.get("lawsuits"))),
+            ("行政申诉", _num(stats.get("complaints"))),
         ],
     )
     enquiries = _chart(
         "咨询与查阅",
         "人次",
         [
-            ("现场接待", figure("onsite_visitors")),
-            ("网上咨询", figure("online_enquiries")),
-            ("电话咨询", figure("phone_enquiries")),
-            ("网站专栏访问", figure("web_column_visits")),
+            ("现场接待", _num(stats.get("onsite_visitors"))),
+            ("网上咨询", _num(stats.get("online_enquiries"))),
+            ("电话咨询", _num(stats.get("phone_enquiries"))),
+            ("网站专栏访问", _num(stats.get("web_column_visits"))),
         ],
     )
     charts = [proactive, channels, results, refusals, review, enquiries]
@@ -259,16 +238,18 @@ def _legacy(stats: Mapping[str, Any]) -> list[Chart | None]:
 # --- 2019 and 2021 tables -------------------------------------------------------------
 
 
-def _tables(stats: Mapping[str, Any], *, revised: bool) -> list[Chart | None]:
-    apps = _get(stats, "applications")
-    proactive = _get(stats, "proactive")
-    decisions, docs = _proactive_2021(proactive) if revised else _proactive_2019(proactive)
+def _tables(
+    stats: TrialStats2019Record | RevisedStats2021Record,
+    proactive: tuple[Chart | None, Chart | None],
+) -> list[Chart | None]:
+    apps = _part(stats.get("applications"))
+    decisions, docs = proactive
     return [
         _applicants(apps),
         _outcomes(apps),
         decisions,
         docs,
-        _reviews(_get(stats, "review_litigation")),
+        _reviews(_part(stats.get("review_litigation"))),
     ]
 
 
@@ -286,86 +267,114 @@ def _notes(*parts: tuple[str, int | float | None]) -> str | None:
     return "，".join(texts) or None
 
 
-def _applicants(apps: Any) -> Chart | None:
-    new = _get(apps, "new")
+def _applicants(apps: ApplicationsTableRecord) -> Chart | None:
+    new = _part(apps.get("new"))
     note = _notes(
-        ("本年新收申请{}件", _num(_get(new, "total"))),
-        ("上年结转{}件", _num(_get(apps, "carried_over", "total"))),
+        ("本年新收申请{}件", _num(new.get("total"))),
+        ("上年结转{}件", _num(_part(apps.get("carried_over")).get("total"))),
     )
-    pairs = [(name, _num(_get(new, key))) for key, name in APPLICANT_LABELS]
+    pairs = [
+        ("自然人", _num(new.get("natural_person"))),
+        ("商业企业", _num(new.get("business"))),
+        ("科研机构", _num(new.get("research"))),
+        ("社会公益组织", _num(new.get("public_interest_org"))),
+        ("法律服务机构", _num(new.get("legal_service"))),
+        ("其他组织", _num(new.get("other_org"))),
+    ]
     return _chart("依申请公开：申请人类型", "件", pairs, note)
 
 
-def _outcomes(apps: Any) -> Chart | None:
-    result = _get(apps, "result")
-    pairs: list[tuple[str, int | float | None]] = []
-    for key, name in RESULT_LABELS:
-        group = _get(result, key)
-        if key in {"disclosed", "partially_disclosed"}:
-            pairs.append((name, _num(_get(group, "total"))))
-        elif isinstance(group, Mapping):  # a group of reason rows: their totals added
-            pairs.append((name, _sum([_num(_get(row, "total")) for row in group.values()])))
+def _outcomes(apps: ApplicationsTableRecord) -> Chart | None:
+    result = _part(apps.get("result"))
+    pairs = [
+        ("予以公开", _num(_part(result.get("disclosed")).get("total"))),
+        ("部分公开", _num(_part(result.get("partially_disclosed")).get("total"))),
+        ("不予公开", _rows_total(result.get("refused"))),
+        ("无法提供", _rows_total(result.get("unable"))),
+        ("不予处理", _rows_total(result.get("not_processed"))),
+        ("其他处理", _rows_total(result.get("other"))),
+    ]
     note = _notes(
-        ("办结{}件", _num(_get(result, "total", "total"))),
-        ("结转下年度继续办理{}件", _num(_get(apps, "carried_forward", "total"))),
+        ("办结{}件", _num(_part(result.get("total")).get("total"))),
+        ("结转下年度继续办理{}件", _num(_part(apps.get("carried_forward")).get("total"))),
     )
     return _chart("依申请公开：办理结果", "件", pairs, note)
 
 
-def _proactive_2021(proactive: Any) -> tuple[Chart | None, Chart | None]:
+def _rows_total(group: Mapping[str, object] | None) -> int | float | None:
+    """The totals of a group of reason rows (不予公开 …) added up; None when none is known."""
+    if not isinstance(group, Mapping):
+        return None
+    return _sum([_num(row.get("total")) if isinstance(row, Mapping) else None
+                 for row in group.values()])  # fmt: skip
+
+
+def _proactive_2021(proactive: Proactive2021Record) -> tuple[Chart | None, Chart | None]:
     decisions = _chart(
         "主动公开：行政决定",
         "件",
         [
-            ("行政许可", _num(_get(proactive, "licensing_decisions"))),
-            ("行政处罚", _num(_get(proactive, "penalty_decisions"))),
-            ("行政强制", _num(_get(proactive, "coercion_decisions"))),
+            ("行政许可", _num(proactive.get("licensing_decisions"))),
+            ("行政处罚", _num(proactive.get("penalty_decisions"))),
+            ("行政强制", _num(proactive.get("coercion_decisions"))),
         ],
     )
+    normative = _part(proactive.get("normative_docs"))
     docs = _chart(
         "主动公开：行政规范性文件",
         "件",
         [
-            ("本年制发", _num(_get(proactive, "normative_docs", "issued"))),
-            ("本年废止", _num(_get(proactive, "normative_docs", "repealed"))),
-            ("现行有效", _num(_get(proactive, "normative_docs", "in_force"))),
+            ("本年制发", _num(normative.get("issued"))),
+            ("本年废止", _num(normative.get("repealed"))),
+            ("现行有效", _num(normative.get("in_force"))),
         ],
     )
     return decisions, docs
 
 
-def _proactive_2019(proactive: Any) -> tuple[Chart | None, Chart | None]:
+def _proactive_2019(proactive: Proactive2019Record) -> tuple[Chart | None, Chart | None]:
     decisions = _chart(
         "主动公开：行政决定",
         "件",
         [
-            ("行政许可", _num(_get(proactive, "licensing", "decisions"))),
-            ("其他对外管理服务", _num(_get(proactive, "other_services", "decisions"))),
-            ("行政处罚", _num(_get(proactive, "penalty", "decisions"))),
-            ("行政强制", _num(_get(proactive, "coercion", "decisions"))),
+            ("行政许可", _num(_part(proactive.get("licensing")).get("decisions"))),
+            ("其他对外管理服务", _num(_part(proactive.get("other_services")).get("decisions"))),
+            ("行政处罚", _num(_part(proactive.get("penalty")).get("decisions"))),
+            ("行政强制", _num(_part(proactive.get("coercion")).get("decisions"))),
         ],
     )
+    normative = _part(proactive.get("normative_docs"))
     docs = _chart(
         "主动公开：规范性文件",
         "件",
         [
-            ("本年新制作", _num(_get(proactive, "normative_docs", "new_made"))),
-            ("本年新公开", _num(_get(proactive, "normative_docs", "new_disclosed"))),
-            ("对外公开总数", _num(_get(proactive, "normative_docs", "total_disclosed"))),
+            ("本年新制作", _num(normative.get("new_made"))),
+            ("本年新公开", _num(normative.get("new_disclosed"))),
+            ("对外公开总数", _num(normative.get("total_disclosed"))),
         ],
     )
     return decisions, docs
 
 
-def _reviews(review: Any) -> Chart | None:
-    pairs = [(name, _num(_get(review, key, "total"))) for key, name in REVIEW_LABELS]
+def _reviews(review: ReviewLitigationRecord) -> Chart | None:
+    rows = (
+        ("行政复议", _part(review.get("reconsideration"))),
+        ("未经复议直接起诉", _part(review.get("litigation_direct"))),
+        ("复议后起诉", _part(review.get("litigation_after_reconsideration"))),
+    )
     details = []
-    for key, name in REVIEW_LABELS:
-        parts = [
-            f"{label}{_fmt(value)}件"
-            for field, label in OUTCOME_LABELS
-            if (value := _num(_get(review, key, field)))
-        ]
+    for name, row in rows:
+        parts = [f"{label}{_fmt(value)}件" for label, value in _outcome_figures(row) if value]
         if parts:
             details.append(f"{name}：" + "、".join(parts))
+    pairs = [(name, _num(row.get("total"))) for name, row in rows]
     return _chart("行政复议和行政诉讼", "件", pairs, "；".join(details) or None)
+
+
+def _outcome_figures(row: ReviewOutcomeRecord) -> _Figures:
+    return [
+        ("维持", _num(row.get("upheld"))),
+        ("纠正", _num(row.get("corrected"))),
+        ("其他结果", _num(row.get("other"))),
+        ("尚未审结", _num(row.get("pending"))),
+    ]

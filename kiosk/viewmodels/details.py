@@ -3,13 +3,14 @@
 One builder per entity type turns a record into plain blocks; the Kivy detail
 screen draws any block list, so what a detail shows is decided (and tested)
 here.  Every detail carries a QR target (the source page, or an attachment's
-mirror) and the text 朗读 reads aloud.
+mirror) and the text 朗读 reads aloud.  Each builder reads its type's record
+through ``content.records``, so mypy checks every key a detail shows.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from content.enums import (
     AgencyKind,
@@ -29,9 +30,22 @@ from kiosk.viewmodels.sections import STATUS_KIND
 from kiosk.viewmodels.text import cn_date, label, pct, plain
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
     from datetime import date
 
+    from content.records import (
+        AgencyRecord,
+        AnnualReportRecord,
+        AttachmentRecord,
+        CatalogueEntryRecord,
+        EntityRecord,
+        FlowStepRecord,
+        GuideRecord,
+        LeaderRecord,
+        NoticeRecord,
+        PowerItemRecord,
+        ProjectRecord,
+    )
     from kiosk.viewmodels.library import Library
     from kiosk.viewmodels.sections import BadgeKind
 
@@ -105,7 +119,7 @@ class FlowchartBlock:
     """A flowchart the app draws from structured steps."""
 
     title: str
-    steps: tuple[dict[str, Any], ...]
+    steps: tuple[FlowStepRecord, ...]
 
 
 @dataclass(frozen=True)
@@ -165,9 +179,10 @@ class Detail:
 def build_detail(library: Library, entity_id: str, today: date) -> Detail | None:
     """The detail of an item, or None when the release no longer holds it."""
     entry = library.by_id.get(entity_id)
-    record = library.record(entity_id)
-    if entry is None or record is None:
+    raw = library.record(entity_id)
+    if entry is None or raw is None:
         return None
+    record = cast("EntityRecord", raw)  # the record of the entry's type, as built below
     links = LinkPolicy(library.manifest)
     build = _BUILDERS[entry.type]
     title, subtitle, blocks = build(record, library, links, today)
@@ -220,9 +235,11 @@ def _text_section(blocks: list[Block], heading: str, text: Any) -> None:
         blocks.extend((Heading(heading), Paragraph(body)))
 
 
-def _attachments(blocks: list[Block], record: dict[str, Any], links: LinkPolicy) -> None:
+def _attachments(
+    blocks: list[Block], attachments: Sequence[AttachmentRecord] | None, links: LinkPolicy
+) -> None:
     found = []
-    for item in record.get("attachments") or ():
+    for item in attachments or ():
         url = links.attachment(item)
         if url:
             found.append(Attachment(plain(item.get("name")) or "附件", url))
@@ -234,11 +251,12 @@ def _attachments(blocks: list[Block], record: dict[str, Any], links: LinkPolicy)
 Built = tuple[str, str, list[Block]]
 
 
-def _leader(record: dict[str, Any], library: Library, _: LinkPolicy, __: date) -> Built:
+def _leader(record: LeaderRecord, library: Library, _: LinkPolicy, __: date) -> Built:
     blocks: list[Block] = []
-    photo = library.image((record.get("photo") or {}).get("sha256"))
-    if photo is not None:
-        blocks.append(ImageBlock(str(photo), plain(record.get("name"))))
+    photo = record.get("photo")
+    image = library.image(photo.get("sha256") if photo else None)
+    if image is not None:
+        blocks.append(ImageBlock(str(image), plain(record.get("name"))))
     _add(
         blocks,
         _fields(
@@ -248,15 +266,13 @@ def _leader(record: dict[str, Any], library: Library, _: LinkPolicy, __: date) -
         ),
     )
     _text_section(blocks, "工作分工", record.get("responsibilities"))
-    if record.get("supervised_units"):
-        _text_section(blocks, "分管单位", "、".join(map(plain, record["supervised_units"])))
-    if record.get("liaison_units"):
-        _text_section(blocks, "联系单位", "、".join(map(plain, record["liaison_units"])))
+    _text_section(blocks, "分管单位", "、".join(map(plain, record.get("supervised_units") or ())))
+    _text_section(blocks, "联系单位", "、".join(map(plain, record.get("liaison_units") or ())))
     _text_section(blocks, "简历", record.get("resume"))
     return plain(record.get("name")), plain(record.get("post")), blocks
 
 
-def _power(record: dict[str, Any], library: Library, links: LinkPolicy, _: date) -> Built:
+def _power(record: PowerItemRecord, library: Library, _: LinkPolicy, __: date) -> Built:
     blocks: list[Block] = []
     kind = label(PowerType, record.get("power_type"), "其他")
     _add(
@@ -281,25 +297,27 @@ def _power(record: dict[str, Any], library: Library, links: LinkPolicy, _: date)
             blocks.append(Paragraph(f"【{level}】{text}" if level else text))
     _power_flowchart(blocks, record, library)
     _power_duties(blocks, record)
-    _attachments(blocks, record, links)
     return plain(record.get("name")), f"{kind} · {plain(record.get('implementing_body'))}", blocks
 
 
-def _power_flowchart(blocks: list[Block], record: dict[str, Any], library: Library) -> None:
+def _power_flowchart(blocks: list[Block], record: PowerItemRecord, library: Library) -> None:
     """Steps the app draws; the published image only where there are no steps."""
-    chart = record.get("flowchart") or {}
+    chart = record.get("flowchart")
+    if not chart:
+        return
     chart_title = "办理流程（" + label(ChartKind, chart.get("chart_kind"), "一般程序") + "）"
-    if chart.get("steps"):
+    steps, picture = chart.get("steps"), chart.get("image")
+    if steps:
         blocks.append(Heading(chart_title))
-        blocks.append(FlowchartBlock(chart_title, tuple(chart["steps"])))
-    elif chart.get("image"):
-        image = library.image(chart["image"].get("sha256"))
+        blocks.append(FlowchartBlock(chart_title, tuple(steps)))
+    elif picture:
+        image = library.image(picture.get("sha256"))
         if image is not None:
             blocks.append(Heading(chart_title))
             blocks.append(ImageBlock(str(image), chart_title, kind="flowchart"))
 
 
-def _power_duties(blocks: list[Block], record: dict[str, Any]) -> None:
+def _power_duties(blocks: list[Block], record: PowerItemRecord) -> None:
     duties = record.get("duties") or ()
     if duties:
         blocks.append(Heading("责任事项"))
@@ -322,7 +340,7 @@ def _power_duties(blocks: list[Block], record: dict[str, Any]) -> None:
         blocks.append(Paragraph("\n".join(map(plain, cases))))
 
 
-def _project(record: dict[str, Any], _: Library, links: LinkPolicy, __: date) -> Built:
+def _project(record: ProjectRecord, _: Library, __: LinkPolicy, ___: date) -> Built:
     blocks: list[Block] = []
     status = str(record.get("status") or "")
     overall = pct(record.get("progress_pct"))
@@ -350,8 +368,8 @@ def _project(record: dict[str, Any], _: Library, links: LinkPolicy, __: date) ->
             ("建设地点", record.get("location")),
         ),
     )
-    money = record.get("total_investment") or {}
-    if isinstance(money, dict) and money.get("value") is not None:
+    money = record.get("total_investment")
+    if money and money.get("value") is not None:
         _add(blocks, _fields(("总投资", f"{plain(money.get('value'))}{plain(money.get('unit'))}")))
     _text_section(blocks, "建设内容与目标", record.get("target_description"))
     targets = record.get("targets") or ()
@@ -382,11 +400,10 @@ def _project(record: dict[str, Any], _: Library, links: LinkPolicy, __: date) ->
                 )
             )
         )
-    _attachments(blocks, record, links)
     return plain(record.get("name")), plain(record.get("lead_unit")), blocks
 
 
-def _catalogue(record: dict[str, Any], _: Library, links: LinkPolicy, __: date) -> Built:
+def _catalogue(record: CatalogueEntryRecord, _: Library, links: LinkPolicy, __: date) -> Built:
     blocks: list[Block] = []
     _add(
         blocks,
@@ -402,11 +419,11 @@ def _catalogue(record: dict[str, Any], _: Library, links: LinkPolicy, __: date) 
     )
     _text_section(blocks, "内容概述", record.get("summary"))
     _text_section(blocks, "正文", record.get("body_text"))
-    _attachments(blocks, record, links)
+    _attachments(blocks, record.get("attachments"), links)
     return plain(record.get("title")), plain(record.get("publisher")), blocks
 
 
-def _guide(record: dict[str, Any], _: Library, links: LinkPolicy, __: date) -> Built:
+def _guide(record: GuideRecord, _: Library, links: LinkPolicy, __: date) -> Built:
     blocks: list[Block] = []
     _add(
         blocks,
@@ -425,14 +442,14 @@ def _guide(record: dict[str, Any], _: Library, links: LinkPolicy, __: date) -> B
     _text_section(blocks, "主动公开的方式", record.get("how_to_obtain"))
     _text_section(blocks, "依申请公开的程序", record.get("application_procedure"))
     _text_section(blocks, "监督和救济", record.get("supervision"))
-    _attachments(blocks, record, links)
+    _attachments(blocks, record.get("attachments"), links)
     title = plain(record.get("organization")) + " 政府信息公开指南"
     return title, cn_date(record.get("version_date")), blocks
 
 
-def _notice(record: dict[str, Any], _: Library, links: LinkPolicy, today: date) -> Built:
+def _notice(record: NoticeRecord, _: Library, links: LinkPolicy, today: date) -> Built:
     blocks: list[Block] = []
-    period = record.get("publicity_period") or {}
+    period = record.get("publicity_period")
     window = ""
     if period:
         window = f"{cn_date(period.get('start'))} 至 {cn_date(period.get('end'))}"
@@ -448,29 +465,26 @@ def _notice(record: dict[str, Any], _: Library, links: LinkPolicy, today: date) 
         ),
     )
     _text_section(blocks, "正文", record.get("body_text"))
-    _attachments(blocks, record, links)
+    _attachments(blocks, record.get("attachments"), links)
     return plain(record.get("title")), plain(record.get("publisher")), blocks
 
 
-def _report(record: dict[str, Any], _: Library, links: LinkPolicy, __: date) -> Built:
+def _report(record: AnnualReportRecord, _: Library, links: LinkPolicy, __: date) -> Built:
     blocks: list[Block] = []
     blocks.extend(ChartBlock(chart) for chart in report_charts(record))
-    sections = record.get("sections") or {}
-    names = {
-        "overview": "总体情况",
-        "problems": "存在的主要问题及改进情况",
-        "other": "其他需要报告的事项",
-    }
-    for key, heading in names.items():
-        _text_section(blocks, heading, sections.get(key))
-    _attachments(blocks, record, links)
+    sections = record.get("sections")
+    if sections:
+        _text_section(blocks, "总体情况", sections.get("overview"))
+        _text_section(blocks, "存在的主要问题及改进情况", sections.get("problems"))
+        _text_section(blocks, "其他需要报告的事项", sections.get("other"))
+    _attachments(blocks, record.get("attachments"), links)
     title = (
         f"{plain(record.get('organization'))}{plain(record.get('year'))}年政府信息公开工作年度报告"
     )
     return title, cn_date(record.get("published_date")), blocks
 
 
-def _agency(record: dict[str, Any], _: Library, __: LinkPolicy, ___: date) -> Built:
+def _agency(record: AgencyRecord, _: Library, __: LinkPolicy, ___: date) -> Built:
     blocks: list[Block] = []
     _add(
         blocks,
@@ -485,7 +499,8 @@ def _agency(record: dict[str, Any], _: Library, __: LinkPolicy, ___: date) -> Bu
     return plain(record.get("name")), plain(record.get("short_name")), blocks
 
 
-_BUILDERS: dict[EntityType, Callable[[dict[str, Any], Library, LinkPolicy, date], Built]] = {
+#: Each type's builder; ``Any``: each takes its own type's record (``build_detail`` casts).
+_BUILDERS: dict[EntityType, Callable[[Any, Library, LinkPolicy, date], Built]] = {
     EntityType.AGENCY: _agency,
     EntityType.LEADER: _leader,
     EntityType.POWER_ITEM: _power,

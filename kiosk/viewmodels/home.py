@@ -44,6 +44,8 @@ def attract_slides(library: Library, today: date, *, limit: int = 8) -> list[Sli
     """Current notices (expired publicity periods left out), then the figures."""
     loop = library.loop()
     slides: list[Slide] = []
+    if loop is None:
+        return slides
     for notice in loop.get("notices") or ():
         until = notice.get("valid_until")
         if until and str(until) < today.isoformat():
@@ -56,7 +58,7 @@ def attract_slides(library: Library, today: date, *, limit: int = 8) -> list[Sli
         )
         if len(slides) >= limit:
             break
-    figures = loop.get("figures") or {}
+    figures = loop.get("figures")
     if figures:
         slides.append(
             Slide(

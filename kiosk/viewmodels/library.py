@@ -4,7 +4,8 @@ A ``Library`` is made once per release (at start and when the agent switches
 ``active``, off the UI thread) from a ``ReleaseReader``; everything the screens
 list comes from the release's index entries, and a record (the whole entity)
 is read only when a detail screen opens it. The search index is merged from the
-leaves' shards as they are read, so no leaf outlives the walk.
+leaves' shards as they are read, so no leaf outlives the walk. Entries, summaries
+and the loop are read through the types of ``content.records``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from content.enums import EntityType
 from content.search import SearchIndex, SearchShard
@@ -21,6 +22,7 @@ from kiosk.agent.errors import StorageError, VerificationError
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from content.records import EntrySummary, IndexEntry, LoopRecord
     from content.release import Manifest
     from kiosk.agent.reader import ReleaseReader
 
@@ -38,7 +40,7 @@ class Entry:
     title: str
     date: str | None
     scope: str
-    summary: dict[str, Any]
+    summary: EntrySummary
     files: tuple[str, ...]
     object: str  # the record's object: SHA-256 and size
     size: int
@@ -75,16 +77,17 @@ class Library:
             if leaf is not last_leaf:
                 last_leaf = leaf
                 self.search_index.add(SearchShard.from_json(leaf.get("search", {})))
+            item = cast("IndexEntry", raw)  # JSON from the release: still read with care
             entry = Entry(
                 type=entity_type,
-                id=str(raw["id"]),
-                title=str(raw.get("title") or ""),
-                date=raw.get("date"),
-                scope=str(raw.get("scope") or ""),
-                summary=dict(raw.get("summary") or {}),
-                files=tuple(raw.get("files") or ()),
-                object=str(raw["object"]),
-                size=int(raw["size"]),
+                id=str(item["id"]),
+                title=str(item.get("title") or ""),
+                date=item.get("date"),
+                scope=str(item.get("scope") or ""),
+                summary=cast("EntrySummary", dict(item.get("summary") or {})),
+                files=tuple(item.get("files") or ()),
+                object=str(item["object"]),
+                size=int(item["size"]),
             )
             span = self.spans.get(entity_type)
             position = len(self.order)
@@ -105,7 +108,11 @@ class Library:
         return self.reader.name
 
     def record(self, entity_id: str) -> dict[str, Any] | None:
-        """The full record of an item, or None when it is not (or no longer) readable."""
+        """The full record of an item, or None when it is not (or no longer) readable.
+
+        The record is parsed JSON of its entry's type: ``content.records`` names
+        its type (``LeaderRecord`` for a leader …), which ``build_detail`` reads.
+        """
         found = self._records.get(entity_id)
         if found is not None:
             self._records.move_to_end(entity_id)
@@ -140,10 +147,10 @@ class Library:
             return ""
         return str(entry.summary.get("short_name") or entry.title)
 
-    def loop(self) -> dict[str, Any]:
-        """The idle loop's notices and figures (empty when unreadable)."""
+    def loop(self) -> LoopRecord | None:
+        """The idle loop's notices and figures, or None when unreadable."""
         try:
             found = self.reader.loop()
         except (StorageError, VerificationError):
-            return {"notices": [], "figures": {}}
-        return found if isinstance(found, dict) else {"notices": [], "figures": {}}
+            return None
+        return cast("LoopRecord", found) if isinstance(found, dict) else None

@@ -7,10 +7,11 @@ that links elsewhere must not turn a government kiosk into a pointer to it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
+    from content.records import AttachmentRecord, RecordBase
     from content.release import Manifest
 
 __all__ = ["LinkPolicy", "display_url"]
@@ -38,12 +39,13 @@ class LinkPolicy:
             return False
         return parts.netloc.lower() in self.hosts
 
-    def source(self, record: dict[str, Any]) -> str | None:
+    def source(self, record: RecordBase) -> str | None:
         """The record's source page on the county site, if allowed."""
-        url = (record.get("provenance") or {}).get("source_url")
+        provenance = record.get("provenance")
+        url = provenance.get("source_url") if provenance else None
         return url if isinstance(url, str) and self.allowed(url) else None
 
-    def attachment(self, attachment: dict[str, Any]) -> str | None:
+    def attachment(self, attachment: AttachmentRecord) -> str | None:
         """The publisher's mirror of an attachment (by hash), else its own URL if allowed."""
         sha = attachment.get("sha256")
         if isinstance(sha, str) and len(sha) == 64 and self.publisher_url:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import stat
+import subprocess
+import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -247,6 +249,18 @@ def test_the_attract_loop_leaves_out_ended_publicity(library):
         ended = notice.get("valid_until") and notice["valid_until"] < TODAY.isoformat()
         shown = any(s.item == notice["id"] for s in slides)
         assert not (ended and shown)
+
+
+def test_the_view_models_read_records_without_the_models():
+    # content.records types the records; the pydantic models stay out of a kiosk's memory.
+    probe = (
+        "import sys, kiosk.viewmodels.details, kiosk.viewmodels.home, kiosk.viewmodels.search; "
+        "print(sorted(m for m in sys.modules if m.startswith('content.models')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]"
 
 
 def test_navigation_back_home_and_keeping_the_place():
