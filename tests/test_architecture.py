@@ -166,6 +166,8 @@ def _packages():
 def _defined_in(value: object, root: str) -> bool:
     if isinstance(value, types.ModuleType):
         return False
+    if inspect.isclass(value) and value.__module__ == "builtins":
+        return True  # a type alias (IsoDate = str) names the package's own type
     if inspect.isclass(value) or inspect.isroutine(value):
         return str(getattr(value, "__module__", "")).split(".")[0] == root
     return True
