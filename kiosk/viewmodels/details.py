@@ -1,6 +1,7 @@
 """Detail screens as a list of blocks: headings, fields, text, progress, charts….
 
-One builder per entity type turns a record into plain blocks; the Kivy detail
+One builder per entity type turns a record into plain blocks
+(``kiosk.viewmodels.blocks``); the Kivy detail
 screen draws any block list, so what a detail shows is decided (and tested)
 here.  Every detail carries a QR target (the source page, or an attachment's
 mirror) and the text 朗读 reads aloud.  Each builder reads its type's record
@@ -9,7 +10,6 @@ through ``content.records``, so mypy checks every key a detail shows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from content.enums import (
@@ -24,8 +24,22 @@ from content.enums import (
     RiskLevel,
     Validity,
 )
-from kiosk.viewmodels.charts import Chart, report_charts
-from kiosk.viewmodels.links import LinkPolicy, display_url
+from kiosk.viewmodels.blocks import (
+    Attachment,
+    Block,
+    ChartBlock,
+    Detail,
+    Fields,
+    FlowchartBlock,
+    Heading,
+    ImageBlock,
+    Paragraph,
+    ProgressBlock,
+    QrTarget,
+    Timeline,
+)
+from kiosk.viewmodels.charts import report_charts
+from kiosk.viewmodels.links import LinkPolicy
 from kiosk.viewmodels.sections import STATUS_KIND
 from kiosk.viewmodels.text import cn_date, label, pct, plain
 
@@ -39,7 +53,6 @@ if TYPE_CHECKING:
         AttachmentRecord,
         CatalogueEntryRecord,
         EntityRecord,
-        FlowStepRecord,
         GuideRecord,
         LeaderRecord,
         NoticeRecord,
@@ -47,7 +60,6 @@ if TYPE_CHECKING:
         ProjectRecord,
     )
     from kiosk.viewmodels.library import Library
-    from kiosk.viewmodels.sections import BadgeKind
 
 __all__ = [
     "Attachment",
@@ -64,116 +76,6 @@ __all__ = [
     "Timeline",
     "build_detail",
 ]
-
-
-@dataclass(frozen=True)
-class Heading:
-    """A section heading inside a detail."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class Fields:
-    """Label/value pairs (the label column is fixed width)."""
-
-    rows: tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    """Running text (may hold several lines)."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class ProgressBlock:
-    """A progress bar with its number and status in words."""
-
-    label: str
-    pct: float
-    text: str  # e.g. "完成 200人 / 目标 2500人 (8%)"
-    status: str = ""
-    status_kind: BadgeKind | None = None
-
-
-@dataclass(frozen=True)
-class Timeline:
-    """Dated updates, newest first."""
-
-    items: tuple[tuple[str, str, float | None], ...]  # (date, text, pct)
-
-
-@dataclass(frozen=True)
-class ImageBlock:
-    """A picture from the release (a portrait, a published flowchart)."""
-
-    path: str
-    caption: str
-    kind: str = "photo"  # photo | flowchart
-
-
-@dataclass(frozen=True)
-class FlowchartBlock:
-    """A flowchart the app draws from structured steps."""
-
-    title: str
-    steps: tuple[FlowStepRecord, ...]
-
-
-@dataclass(frozen=True)
-class ChartBlock:
-    """A bar chart of annual-report figures."""
-
-    chart: Chart
-
-
-@dataclass(frozen=True)
-class Attachment:
-    """An attachment: tapping it puts its URL into the QR code."""
-
-    name: str
-    url: str
-
-
-Block = (
-    Heading
-    | Fields
-    | Paragraph
-    | ProgressBlock
-    | Timeline
-    | ImageBlock
-    | FlowchartBlock
-    | ChartBlock
-    | Attachment
-)
-
-
-@dataclass(frozen=True)
-class QrTarget:
-    """What the QR code opens, and the caption printed under it."""
-
-    url: str
-    caption: str
-
-    @property
-    def short(self) -> str:
-        """The URL as printed (no scheme)."""
-        return display_url(self.url)
-
-
-@dataclass(frozen=True)
-class Detail:
-    """Everything a detail screen shows."""
-
-    id: str
-    type: EntityType
-    title: str
-    subtitle: str
-    blocks: tuple[Block, ...]
-    qr: QrTarget | None
-    speech: str = field(default="")  # what 朗读 reads
 
 
 def build_detail(library: Library, entity_id: str, today: date) -> Detail | None:
