@@ -8,6 +8,12 @@ and the tests all share it. Entry points:
 * ``content.validation``: batch validation that collects every issue;
 * ``content.serialize``: canonical JSON Lines and content hashes;
 * ``content.demo``: the deterministic demo county.
+* ``content.records``: the typed shape of each record a release carries
+  (TypedDicts: what the kiosk reads, without loading the models);
+* ``content.release``: the release format (manifest, index trie, one walker);
+* ``content.linebreak``: the Chinese line-breaking rules (禁则) of kiosk and boards;
+* ``content.county_time``, ``content.atomicfile``, ``content.backoff``: the one
+  county clock, atomic file write and retry back-off every package shares.
 """
 
 import typing
