@@ -8,7 +8,7 @@ handled all of its items.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from publisher.sources.errors import BlockedError, FetchError
@@ -62,7 +62,7 @@ class ListedPage:
     url: str
     page: ListPage | None = None
     changed: bool = False
-    memo: ListMemo | None = field(default=None)
+    memo: ListMemo | None = None
 
 
 class ListReader:
