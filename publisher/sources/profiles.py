@@ -26,9 +26,10 @@ or live in the home's ``profiles/`` folder.
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from selectolax.lexbor import LexborHTMLParser
@@ -36,13 +37,48 @@ from selectolax.lexbor import LexborHTMLParser
 from content.enums import EntityType, Parser
 from publisher.tomlfile import ConfigError, load_toml, parse_toml
 
-__all__ = ["DetailSpec", "ListSpec", "Profile", "TableSpec", "load_profile"]
+__all__ = [
+    "DetailSpec",
+    "ListSpec",
+    "Pagination",
+    "Profile",
+    "Recheck",
+    "TableSpec",
+    "load_profile",
+]
 
 BUILTIN = "builtin:"
 DEFAULT_BODY = (".TRS_Editor", "#zoom", ".article-content", ".xl_con", ".content", "#mainText")
 DEFAULT_EXTENSIONS = (
     "pdf", "doc", "docx", "wps", "ofd", "xls", "xlsx", "et", "zip", "rar", "7z",
 )  # fmt: skip
+
+
+class Pagination(StrEnum):
+    """How a list pages: one scheme per family of county CMS (see ``ListSpec``).
+
+    The sync reads each scheme with its own listing strategy
+    (``publisher.sync``), chosen once per run from the profile.
+    """
+
+    NONE = "none"
+    TRS = "trs"
+    QUERY = "query"
+    JSON = "json"
+    HANWEB = "hanweb"
+
+    @property
+    def numbered(self) -> bool:
+        """Whether the list URL carries a ``{page}`` number."""
+        return self in {Pagination.QUERY, Pagination.JSON}
+
+
+class Recheck(StrEnum):
+    """Whether a changed list page means re-checking every article on it."""
+
+    AUTO = "auto"  # yes for HTML lists, no for JSON lists with a fingerprint
+    ALWAYS = "always"
+    NEVER = "never"
 
 
 class _Spec(BaseModel):
@@ -68,7 +104,7 @@ class ListSpec(_Spec):
     """
 
     url: str
-    pagination: Literal["none", "trs", "query", "json", "hanweb"] = "none"
+    pagination: Pagination = Pagination.NONE
     first_page: Annotated[int, Field(ge=0)] = 1
     max_pages: Annotated[int, Field(ge=1, le=10_000)] = 1000
     links: str = "a"
@@ -84,7 +120,7 @@ class ListSpec(_Spec):
     #: After a list page changed, re-check (conditionally) every article on it?
     #: ``auto``: yes for HTML lists (static CMSs republish a whole column when
     #: one article is edited), no for JSON lists with a ``fingerprint``.
-    recheck: Literal["auto", "always", "never"] = "auto"
+    recheck: Recheck = Recheck.AUTO
     proxy_url: str | None = None
     per_page: Annotated[int, Field(ge=1, le=300)] = 15
     form: dict[str, str] = Field(default_factory=dict)
@@ -121,15 +157,15 @@ class ListSpec(_Spec):
     @property
     def recheck_changed_pages(self) -> bool:
         """Whether a changed list page means re-checking all of its articles."""
-        if self.recheck == "auto":
-            return not (self.pagination == "json" and self.fingerprint)
-        return self.recheck == "always"
+        if self.recheck is Recheck.AUTO:
+            return not (self.pagination is Pagination.JSON and self.fingerprint)
+        return self.recheck is Recheck.ALWAYS
 
     @model_validator(mode="after")
     def _paged_urls(self) -> ListSpec:
-        if self.pagination in {"query", "json"} and "{page}" not in self.url:
+        if self.pagination.numbered and "{page}" not in self.url:
             raise ValueError(f'pagination "{self.pagination}" needs {{page}} in url')
-        if self.pagination == "hanweb" and not self.proxy_url:
+        if self.pagination is Pagination.HANWEB and not self.proxy_url:
             raise ValueError('pagination "hanweb" needs proxy_url')
         return self
 
