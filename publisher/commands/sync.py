@@ -36,7 +36,7 @@ def register(
 def _sync(args: argparse.Namespace) -> int:
     home, config = open_home(args)
     from publisher.progress import TerminalProgress  # noqa: PLC0415
-    from publisher.sync import SyncEngine  # noqa: PLC0415
+    from publisher.sync import RunSummary, SyncEngine  # noqa: PLC0415
 
     unknown = [s for s in args.sources if s not in {c.id for c in config.sources}]
     if unknown:
@@ -51,7 +51,6 @@ def _sync(args: argparse.Namespace) -> int:
         refetch=args.refetch,
     )
     summaries = with_config_errors(lambda: engine.run(args.sources or None, force=args.force))
-    totals: dict[str, float] = {}
     for s in summaries:
         print(
             f"{s.source}: {s.status}  new {s.new}  changed {s.changed}  unchanged {s.unchanged}  "
@@ -61,18 +60,10 @@ def _sync(args: argparse.Namespace) -> int:
         )
         for error in s.errors[:5]:
             print(f"    {error['url']}: {error['field']}: {error['message']}", file=sys.stderr)
-        for key in (
-            "new",
-            "changed",
-            "unchanged",
-            "removed",
-            "failed",
-            "requests",
-            "bytes",
-            "seconds",
-        ):
-            totals[key] = totals.get(key, 0) + getattr(s, key)
-    counts = "  ".join(f"{k} {v:.0f}" for k, v in totals.items() if k != "seconds")
-    print(f"total: {counts}  {totals['seconds']:.1f}s")
+    t = RunSummary.total(summaries)
+    print(
+        f"total: new {t.new}  changed {t.changed}  unchanged {t.unchanged}  removed {t.removed}  "
+        f"failed {t.failed}  requests {t.requests}  bytes {t.bytes}  {t.seconds:.1f}s"
+    )
     failed = any(s.failed or s.status != "ok" for s in summaries)
     return EXIT_FAILURE if failed else EXIT_OK

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 __all__ = ["Progress", "RunSummary", "SilentProgress"]
 
@@ -105,3 +108,20 @@ class RunSummary:
         """Close the summary with the run's final status."""
         self.status = status
         self.message = message
+
+    @classmethod
+    def total(cls, summaries: Iterable[RunSummary]) -> RunSummary:
+        """The sum of several runs' counts (``source`` is ``total``)."""
+        total = cls(source="total", status="ok")
+        for run in summaries:
+            total.new += run.new
+            total.changed += run.changed
+            total.unchanged += run.unchanged
+            total.removed += run.removed
+            total.failed += run.failed
+            total.external += run.external
+            total.documents += run.documents
+            total.requests += run.requests
+            total.bytes += run.bytes
+            total.seconds += run.seconds
+        return total

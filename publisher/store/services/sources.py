@@ -84,14 +84,31 @@ def run_start(*, source: Source, trigger: str, now: datetime) -> SyncRun:
 
 
 def run_finish(
-    *, run: SyncRun, status: str, now: datetime, message: str = "", **counts: Any
+    *,
+    run: SyncRun,
+    status: str,
+    now: datetime,
+    message: str = "",
+    new: int = 0,
+    changed: int = 0,
+    unchanged: int = 0,
+    removed: int = 0,
+    failed: int = 0,
+    external: int = 0,
+    documents: int = 0,
+    requests: int = 0,
+    bytes: int = 0,  # noqa: A002 - the SyncRun column's name
+    listing_complete: bool = False,
+    errors: list[dict[str, str]] | None = None,
 ) -> SyncRun:
-    """Close a run with its status, counts and errors."""
+    """Close a run with its status, counts and errors (each count a named column)."""
     run.status = status
     run.finished_at = now
     run.message = message[:1000]
-    for name, value in counts.items():
-        setattr(run, name, value)
+    run.new, run.changed, run.unchanged, run.removed = new, changed, unchanged, removed
+    run.failed, run.external, run.documents = failed, external, documents
+    run.requests, run.bytes, run.listing_complete = requests, bytes, listing_complete
+    run.errors = errors or []
     run.save()
     return run
 
