@@ -24,7 +24,7 @@ Usage::
     updater = ReleaseUpdater(config, store=store, http=http)
     fetched = updater.refresh(current=active_release(home))
     if not fetched.current:
-        activate(home, fetched, store=store)    # kiosk.agent.activation
+        activate(home, fetched, store=store)  # kiosk.agent.activation
 """
 
 from __future__ import annotations
