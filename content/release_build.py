@@ -3,7 +3,8 @@
 ``build_release`` is pure: entities in, manifest and object bytes out. Entries
 are placed in leaves by the first hex digits of the SHA-256 of their *id*, so
 an item keeps its leaf across versions; each leaf carries its search shard
-(``content.search``).
+(``content.search``). Index objects are built as the shapes a kiosk reads
+(``IndexNode``, ``IndexLeaf``, ``IndexEntry`` of ``content.release``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from content.enums import EntityType
 from content.models import (
@@ -21,8 +22,19 @@ from content.models import (
     PowerItem,
     Project,
 )
-from content.release import IndexRoot, Manifest, ObjectRef, channel_scopes, object_bytes, sha256_hex
-from content.search import SearchShard, search_keys
+from content.release import (
+    ChildRef,
+    IndexEntry,
+    IndexLeaf,
+    IndexNode,
+    IndexRoot,
+    Manifest,
+    ObjectRef,
+    channel_scopes,
+    object_bytes,
+    sha256_hex,
+)
+from content.search import SearchKeys, SearchShard, search_keys
 from content.serialize import to_record
 
 if TYPE_CHECKING:
@@ -31,6 +43,9 @@ if TYPE_CHECKING:
 __all__ = ["EntryCache", "ReleasePlan", "build_release"]
 
 LEAF_TARGET = 4  # entries per leaf, at most about: keeps a one-item change to a few KB
+
+#: An entry as the builder holds it: the index entry, and its search keys.
+_Member: TypeAlias = tuple[IndexEntry, SearchKeys]
 
 
 @dataclass(slots=True)
@@ -62,10 +77,13 @@ class EntryCache:
     """
 
     def __init__(self) -> None:
-        self._items: dict[tuple[str, str, str], tuple[ObjectRef, bytes, dict[str, Any]]] = {}
+        self._items: dict[tuple[str, str, str], tuple[ObjectRef, bytes, IndexEntry, SearchKeys]]
+        self._items = {}
         self._nodes: dict[tuple[str, ...], tuple[ObjectRef, bytes]] = {}
 
-    def node(self, key: tuple[str, ...], make: Callable[[], Any]) -> tuple[ObjectRef, bytes]:
+    def node(
+        self, key: tuple[str, ...], make: Callable[[], IndexNode | IndexLeaf]
+    ) -> tuple[ObjectRef, bytes]:
         """An index node or leaf whose content ``key`` determines, built once."""
         found = self._nodes.get(key)
         if found is None:
@@ -73,8 +91,8 @@ class EntryCache:
             found = self._nodes[key] = (ObjectRef(sha256=sha256_hex(raw), size=len(raw)), raw)
         return found
 
-    def get(self, entity: Entity) -> tuple[ObjectRef, bytes, dict[str, Any]]:
-        """(object ref, object bytes, index entry with search keys) of an entity."""
+    def get(self, entity: Entity) -> tuple[ObjectRef, bytes, IndexEntry, SearchKeys]:
+        """(object ref, object bytes, index entry, search keys) of an entity."""
         key = (
             entity.id,
             entity.provenance.content_hash or "",
@@ -82,11 +100,12 @@ class EntryCache:
         )
         found = self._items.get(key)
         if found is None:
-            raw = object_bytes(to_record(entity))
+            record = to_record(entity)
+            raw = object_bytes(record)
             ref = ObjectRef(sha256=sha256_hex(raw), size=len(raw))
-            entry = _entry(entity, ref)
-            entry["_search"] = search_keys(*entry["_search"])
-            found = self._items[key] = (ref, raw, entry)
+            entry = _entry(entity, record, ref)
+            keys = search_keys(entry["title"], *_search_extra(record))
+            found = self._items[key] = (ref, raw, entry, keys)
         return found
 
 
@@ -112,16 +131,17 @@ def build_release(
     objects: dict[str, bytes] = {}
     files: set[str] = set()
 
-    by_type: dict[EntityType, list[dict[str, Any]]] = {t: [] for t in EntityType}
+    by_type: dict[EntityType, list[_Member]] = {t: [] for t in EntityType}
     digest = hashlib.sha256()
     for entity in sorted(chosen, key=lambda e: e.id):
-        ref, raw, entry = cache.get(entity)
+        ref, raw, entry, keys = cache.get(entity)
         if available is not None and entry["files"]:
-            entry = {**entry, "files": [sha for sha in entry["files"] if available(sha)]}
+            entry = entry.copy()
+            entry["files"] = [sha for sha in entry["files"] if available(sha)]
         objects[ref.sha256] = raw
         digest.update(f"{entity.id}\x1f{ref.sha256}\n".encode())
         files.update(entry["files"])
-        by_type[entity.entity_type].append(entry)
+        by_type[entity.entity_type].append((entry, keys))
     indexes = {
         entity_type: _index(entity_type, entries, objects, cache)
         for entity_type, entries in by_type.items()
@@ -151,7 +171,7 @@ def build_release(
 
 def _index(
     entity_type: EntityType,
-    entries: list[dict[str, Any]],
+    entries: list[_Member],
     objects: dict[str, bytes],
     cache: EntryCache,
 ) -> IndexRoot:
@@ -159,19 +179,19 @@ def _index(
     while len(entries) > LEAF_TARGET * 16**depth and depth < 3:
         depth += 1
 
-    def build(prefix: str, members: list[dict[str, Any]]) -> ObjectRef:
+    def build(prefix: str, members: list[_Member]) -> ObjectRef:
         if len(prefix) == depth:
             key = ("leaf", entity_type.value, prefix,
-                   *(e["object"] + ",".join(e["files"]) for e in members))  # fmt: skip
+                   *(e["object"] + ",".join(e["files"]) for e, _ in members))  # fmt: skip
             ref, raw = cache.node(key, lambda: _leaf(entity_type, prefix, members))
         else:
-            groups: dict[str, list[dict[str, Any]]] = {}
-            for entry in members:
-                groups.setdefault(entry["bucket"][len(prefix)], []).append(entry)
-            children = {d: build(prefix + d, g).model_dump() for d, g in sorted(groups.items())}
+            groups: dict[str, list[_Member]] = {}
+            for member in members:
+                groups.setdefault(member[0]["bucket"][len(prefix)], []).append(member)
+            children = {d: _child(build(prefix + d, g)) for d, g in sorted(groups.items())}
             key = ("node", entity_type.value, prefix, *(c["sha256"] for c in children.values()))
-            node = {"kind": "node", "entity_type": entity_type.value, "prefix": prefix,
-                    "children": children}  # fmt: skip
+            node: IndexNode = {"kind": "node", "entity_type": entity_type.value,
+                               "prefix": prefix, "children": children}  # fmt: skip
             ref, raw = cache.node(key, lambda: node)
         objects[ref.sha256] = raw
         return ref
@@ -180,19 +200,22 @@ def _index(
     return IndexRoot(sha256=ref.sha256, size=ref.size, count=len(entries), depth=depth)
 
 
-def _leaf(entity_type: EntityType, prefix: str, members: list[dict[str, Any]]) -> dict[str, Any]:
-    shard = SearchShard.build([e["_search"] for e in members])
+def _child(ref: ObjectRef) -> ChildRef:
+    return {"sha256": ref.sha256, "size": ref.size}
+
+
+def _leaf(entity_type: EntityType, prefix: str, members: list[_Member]) -> IndexLeaf:
+    shard = SearchShard.build([keys for _, keys in members])
     return {
         "kind": "leaf",
         "entity_type": entity_type.value,
         "prefix": prefix,
-        "entries": [{k: v for k, v in e.items() if k != "_search"} for e in members],
+        "entries": [entry for entry, _ in members],
         "search": shard.to_json(),
     }
 
 
-def _entry(entity: Entity, ref: ObjectRef) -> dict[str, Any]:
-    record = to_record(entity)
+def _entry(entity: Entity, record: dict[str, Any], ref: ObjectRef) -> IndexEntry:
     title = str(record.get("title") or record.get("name") or record.get("organization") or "")
     if isinstance(entity, AnnualReport):
         title = f"{entity.organization}{entity.year}年政府信息公开工作年度报告"
@@ -207,7 +230,6 @@ def _entry(entity: Entity, ref: ObjectRef) -> dict[str, Any]:
         "size": ref.size,
         "summary": _summary(entity, record),
         "files": sorted(_files(record)),
-        "_search": (title, *_search_extra(record)),
     }
 
 

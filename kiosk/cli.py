@@ -105,7 +105,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _kiosk_agent(args: argparse.Namespace) -> int:
-    from kiosk.agent import DEFAULT_CHANNEL, Agent, AgentConfig, RefreshResult  # noqa: PLC0415
+    from kiosk.agent.config import DEFAULT_CHANNEL, AgentConfig  # noqa: PLC0415
+    from kiosk.agent.runner import Agent  # noqa: PLC0415
+    from kiosk.agent.state import RefreshResult  # noqa: PLC0415
 
     token = args.token
     if args.token_file is not None:

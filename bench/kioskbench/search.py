@@ -154,10 +154,10 @@ def tenfold_home(home: Path) -> Path:
     from datetime import UTC, datetime
 
     from content.release_build import build_release
-    from kiosk.agent.activate import activate
+    from kiosk.agent.activation import activate
     from kiosk.agent.home import AgentHome
+    from kiosk.agent.release import FetchedRelease
     from kiosk.agent.store import ObjectStore
-    from kiosk.agent.updater import FetchedRelease
 
     started = time.perf_counter()
     localrepo = importlib.import_module("tests.kiosk.localrepo")

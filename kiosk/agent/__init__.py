@@ -4,11 +4,14 @@ Entry points:
 
 * ``Agent`` (``kiosk.agent.runner``): one refresh (``refresh``/``run_once``) or the
   service loop (``run_forever``); ``gongkai kiosk-agent`` is a thin CLI over it;
-* ``ReleaseUpdater`` / ``refresh`` (``kiosk.agent.updater``): ngclient refresh
-  and verified object download into the ``ObjectStore``;
-* ``Activator`` / ``activate`` (``kiosk.agent.activate``): stage, fsync, switch
-  ``active`` atomically, collect garbage when due; ``verify_release`` checks a
-  release deeply;
+* ``ReleaseUpdater`` / ``refresh`` (``kiosk.agent.updater``): ngclient refresh,
+  then the verified objects the ``ObjectStore`` lacks (``kiosk.agent.collector``);
+* ``Activator`` / ``activate`` (``kiosk.agent.activation``): stage, fsync, switch
+  ``active`` atomically; garbage collection when due (``kiosk.agent.garbage``);
+* ``Release``, ``FetchedRelease`` (``kiosk.agent.release``): a release on the
+  kiosk, and one fetched into the store;
+* ``active_release``, ``verify_release`` (``kiosk.agent.folders``): read the
+  active release folder; check a release deeply;
 * ``ReleaseReader`` (``kiosk.agent.reader``): what the kiosk app reads: the
   active release's manifest, entries, entity objects and images, through the
   shared store;
@@ -19,132 +22,54 @@ Entry points:
 An update costs O(changed objects): the store keeps a closure invariant (an
 object is stored only after everything it refers to), so the updater never
 descends into what it holds, and a release folder is a manifest and a link to
-the store (``kiosk.agent.store``, ``kiosk.agent.activate``).
+the store (``kiosk.agent.store``, ``kiosk.agent.folders``).
 
 Errors form one tree rooted at ``AgentError`` (``kiosk.agent.errors``).
-"""
 
-import typing
+The names below are imported on first use (``content.lazy``): the kiosk app
+reads releases without loading the TUF client. Type-checked code imports them
+from the modules named above.
+"""
 
 from content import lazy
 
-if typing.TYPE_CHECKING:
-    from kiosk.agent.activate import (
-        Activation,
-        Activator,
-        GarbageReport,
-        Release,
-        activate,
-        active_release,
-        verify_release,
-    )
-    from kiosk.agent.config import DEFAULT_CHANNEL, AgentConfig
-    from kiosk.agent.errors import (
-        ActivationError,
-        AgentError,
-        ExpiredMetadataError,
-        FetchError,
-        LockedError,
-        NoReleaseError,
-        ProvisioningError,
-        RollbackError,
-        StorageError,
-        VerificationError,
-    )
-    from kiosk.agent.fs import FileSystem
-    from kiosk.agent.heartbeat import HeartbeatResult
-    from kiosk.agent.home import AgentHome
-    from kiosk.agent.reader import ReleaseReader
-    from kiosk.agent.runner import Agent, RefreshReport
-    from kiosk.agent.state import (
-        DEFAULT_STALE_AFTER,
-        AgentState,
-        RefreshResult,
-        state_load,
-        state_save,
-    )
-    from kiosk.agent.store import ObjectStore, StoreStats
-    from kiosk.agent.updater import FetchedRelease, ReleaseUpdater, refresh
+#: The public names, by the module that defines them.
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "kiosk.agent.activation": ("Activation", "Activator", "activate"),
+    "kiosk.agent.config": ("DEFAULT_CHANNEL", "AgentConfig"),
+    "kiosk.agent.errors": (
+        "ActivationError",
+        "AgentError",
+        "ExpiredMetadataError",
+        "FetchError",
+        "LockedError",
+        "NoReleaseError",
+        "ProvisioningError",
+        "RollbackError",
+        "StorageError",
+        "VerificationError",
+    ),
+    "kiosk.agent.folders": ("active_release", "verify_release"),
+    "kiosk.agent.fs": ("FileSystem",),
+    "kiosk.agent.garbage": ("GarbageReport",),
+    "kiosk.agent.heartbeat": ("HeartbeatResult",),
+    "kiosk.agent.home": ("AgentHome",),
+    "kiosk.agent.reader": ("ReleaseReader",),
+    "kiosk.agent.release": ("FetchedRelease", "Release"),
+    "kiosk.agent.runner": ("Agent", "RefreshReport"),
+    "kiosk.agent.state": (
+        "DEFAULT_STALE_AFTER",
+        "AgentState",
+        "RefreshResult",
+        "state_load",
+        "state_save",
+    ),
+    "kiosk.agent.store": ("ObjectStore", "StoreStats"),
+    "kiosk.agent.updater": ("ReleaseUpdater", "refresh"),
+}
 
-# ``activate`` names a function and its module: imported here, or importing the
-# module anywhere would leave the module where the function should be.
-from kiosk.agent.activate import activate
-
-# Loaded on first use: the kiosk app reads releases without loading the TUF client.
 __getattr__ = lazy.exports(
-    globals(),
-    {
-        "Activation": "kiosk.agent.activate",
-        "Activator": "kiosk.agent.activate",
-        "GarbageReport": "kiosk.agent.activate",
-        "Release": "kiosk.agent.activate",
-        "active_release": "kiosk.agent.activate",
-        "verify_release": "kiosk.agent.activate",
-        "DEFAULT_CHANNEL": "kiosk.agent.config",
-        "AgentConfig": "kiosk.agent.config",
-        "ActivationError": "kiosk.agent.errors",
-        "AgentError": "kiosk.agent.errors",
-        "ExpiredMetadataError": "kiosk.agent.errors",
-        "FetchError": "kiosk.agent.errors",
-        "LockedError": "kiosk.agent.errors",
-        "NoReleaseError": "kiosk.agent.errors",
-        "ProvisioningError": "kiosk.agent.errors",
-        "RollbackError": "kiosk.agent.errors",
-        "StorageError": "kiosk.agent.errors",
-        "VerificationError": "kiosk.agent.errors",
-        "FileSystem": "kiosk.agent.fs",
-        "HeartbeatResult": "kiosk.agent.heartbeat",
-        "AgentHome": "kiosk.agent.home",
-        "ReleaseReader": "kiosk.agent.reader",
-        "Agent": "kiosk.agent.runner",
-        "RefreshReport": "kiosk.agent.runner",
-        "DEFAULT_STALE_AFTER": "kiosk.agent.state",
-        "AgentState": "kiosk.agent.state",
-        "RefreshResult": "kiosk.agent.state",
-        "state_load": "kiosk.agent.state",
-        "state_save": "kiosk.agent.state",
-        "ObjectStore": "kiosk.agent.store",
-        "StoreStats": "kiosk.agent.store",
-        "FetchedRelease": "kiosk.agent.updater",
-        "ReleaseUpdater": "kiosk.agent.updater",
-        "refresh": "kiosk.agent.updater",
-    },
+    globals(), {name: module for module, names in _EXPORTS.items() for name in names}
 )
 
-__all__ = [
-    "DEFAULT_CHANNEL",
-    "DEFAULT_STALE_AFTER",
-    "Activation",
-    "ActivationError",
-    "Activator",
-    "Agent",
-    "AgentConfig",
-    "AgentError",
-    "AgentHome",
-    "AgentState",
-    "ExpiredMetadataError",
-    "FetchError",
-    "FetchedRelease",
-    "FileSystem",
-    "GarbageReport",
-    "HeartbeatResult",
-    "LockedError",
-    "NoReleaseError",
-    "ObjectStore",
-    "ProvisioningError",
-    "RefreshReport",
-    "RefreshResult",
-    "Release",
-    "ReleaseReader",
-    "ReleaseUpdater",
-    "RollbackError",
-    "StorageError",
-    "StoreStats",
-    "VerificationError",
-    "activate",
-    "active_release",
-    "refresh",
-    "state_load",
-    "state_save",
-    "verify_release",
-]
+__all__ = [name for names in _EXPORTS.values() for name in names]

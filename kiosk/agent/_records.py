@@ -1,18 +1,13 @@
-"""Small pure rules about release records that the updater and the activation share."""
+"""Small pure rules about release records: the updater, the collector and the check share them."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-__all__ = ["SHA256", "file_sizes", "release_name"]
+__all__ = ["SHA256", "file_sizes"]
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
-
-
-def release_name(version: int, manifest_sha256: str) -> str:
-    """The folder name of a release: ``<version>-<first 12 hex of the manifest hash>``."""
-    return f"{version}-{manifest_sha256[:12]}"
 
 
 def file_sizes(record: Any) -> dict[str, int]:

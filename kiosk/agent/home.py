@@ -16,7 +16,7 @@ Layout::
     HOME/previous -> releases/… the release before it, kept for rollback
     HOME/state.json            last refresh, applied version, last error (kiosk.agent.state)
     HOME/gc.json               garbage collection: last run, releases dropped since,
-                               and a marker while one runs (kiosk.agent.activate)
+                               and a marker while one runs (kiosk.agent.garbage)
     HOME/agent.lock            held while a refresh runs (one agent per home)
     HOME/tmp/                  downloads in progress (emptied at every refresh)
 

@@ -30,11 +30,11 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from content.release import ObjectRef, walk
-from kiosk.agent.activate import read_release
+from content.release import MalformedIndexError, walk
 from kiosk.agent.errors import NoReleaseError, StorageError, VerificationError
+from kiosk.agent.folders import folder_name, link_target, read_release
 from kiosk.agent.home import AgentHome
 from kiosk.agent.store import ObjectStore
 
@@ -42,8 +42,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from content.enums import EntityType
-    from content.release import Manifest
-    from kiosk.agent.activate import Release
+    from content.release import Manifest, ObjectRef
+    from kiosk.agent.release import Release
 
 __all__ = ["ReleaseReader"]
 
@@ -63,7 +63,7 @@ class ReleaseReader:
         self.home = home if isinstance(home, AgentHome) else AgentHome(Path(home))
         self.verify = verify
         self.store = ObjectStore(self.home.objects)
-        target = _link_target(self.home.active)
+        target = link_target(self.home.active)
         if target is None:
             raise NoReleaseError(f"no active release in {self.home.root}")
         try:
@@ -88,8 +88,8 @@ class ReleaseReader:
 
     def changed(self) -> bool:
         """Whether ``active`` now points to another release than the one read here."""
-        target = _link_target(self.home.active)
-        return target is None or target.rsplit("/", 1)[-1] != self.release.name
+        target = link_target(self.home.active)
+        return target is None or folder_name(target) != self.release.name
 
     def object(self, sha256: str, *, size: int | None = None) -> bytes:
         """An object's bytes.
@@ -122,18 +122,23 @@ class ReleaseReader:
     ) -> Iterator[tuple[EntityType, dict[str, Any], dict[str, Any]]]:
         """``(entity type, leaf, entry)`` for every entry (of one type, if given).
 
-        An entry carries what lists need (``id``, ``title``, ``date``,
-        ``summary``, ``object``, ``size``, ``files``); a leaf carries its
-        search shard (``content.search``). Index objects are read afresh on
-        each walk and not kept: the caller keeps what it needs (a kiosk's
-        memory is mostly the index it keeps).
+        An entry (``content.release.IndexEntry``) carries what lists need
+        (``id``, ``title``, ``date``, ``summary``, ``object``, ``size``,
+        ``files``); a leaf (``IndexLeaf``) carries its search shard
+        (``content.search``). They are typed as plain dicts here, as the app's
+        view-models take them. Index objects are read afresh on each walk and
+        not kept: the caller keeps what it needs (a kiosk's memory is mostly
+        the index it keeps).
+
+        Raises:
+            StorageError, VerificationError: see ``object``; VerificationError
+                also for an index object of the wrong shape.
         """
-        manifest = self.manifest
-        if entity_type is not None:
-            root = manifest.indexes.get(entity_type)
-            indexes = {entity_type: root} if root is not None else {}
-            manifest = manifest.model_copy(update={"indexes": indexes})
-        yield from walk(manifest, self._ref_json)
+        walked = walk(self.manifest, self._ref_json, entity_type=entity_type)
+        try:
+            yield from cast("Iterator[tuple[EntityType, dict[str, Any], dict[str, Any]]]", walked)
+        except MalformedIndexError as exc:
+            raise VerificationError(str(exc), sha256=exc.sha256) from exc
 
     def record(self, entry: dict[str, Any]) -> Any:
         """The entity object an entry points to (parsed JSON)."""
@@ -159,10 +164,3 @@ class ReleaseReader:
 
     def _ref_json(self, ref: ObjectRef) -> Any:
         return self.json(ref.sha256, size=ref.size)
-
-
-def _link_target(link: Path) -> str | None:
-    try:
-        return str(link.readlink())
-    except OSError:
-        return None

@@ -35,8 +35,9 @@ from typing import TYPE_CHECKING
 
 from content.backoff import Backoff
 from kiosk.agent._http import HttpClient
-from kiosk.agent.activate import Activator, active_release, linked_release
+from kiosk.agent.activation import Activator
 from kiosk.agent.errors import AgentError, LockedError, ProvisioningError, StorageError
+from kiosk.agent.folders import active_release, linked_release
 from kiosk.agent.fs import FileSystem
 from kiosk.agent.heartbeat import HeartbeatResult, heartbeat_payload, heartbeat_send
 from kiosk.agent.home import AgentHome

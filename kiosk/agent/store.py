@@ -13,13 +13,13 @@ object it refers to is in the store, and after the folders those were renamed
 into are fsynced (``sync``). So an object present in the store implies its
 whole subtree is present and was verified when it was stored: the updater
 stops descending at any object it already holds, and a release is complete
-as soon as its manifest is in the store. ``kiosk.agent.updater`` writes
-bottom-up to keep it; ``kiosk.agent.activate``'s garbage collection removes
-parents before children (and finishes an interrupted collection before
-anything else), so removal keeps it too.
+as soon as its manifest is in the store. The updater writes bottom-up to
+keep it (``kiosk.agent.collector``); garbage collection (``kiosk.agent.garbage``)
+removes parents before children (and finishes an interrupted collection
+before anything else), so removal keeps it too.
 
 The store is shared by every release: a release folder holds only its
-manifest and a link to this folder (see ``kiosk.agent.activate``).
+manifest and a link to this folder (see ``kiosk.agent.folders``).
 
 Usage::
 

@@ -8,55 +8,39 @@ index node or entity gives, before it is stored::
     ngclient ──► manifest (TUF target) ──► index nodes ──► leaves ──► entity objects
                                        └─► loop object              └─► images (files)
 
-Cost is proportional to what changed. The store keeps the **closure
-invariant** (``kiosk.agent.store``): an object is stored only after everything
-it refers to is. So the walk stops at any object the store already holds (its
-whole subtree is there and was verified when stored), and an update where one
-item changed reads, downloads and writes the changed entity, its leaf, the
-nodes above it and the manifest, never the rest of the index.
-
-Order of one refresh:
-
-1. download, top-down, the index nodes and leaves the store lacks (a node's
-   bytes name its children); keep them in memory, uncommitted;
-2. download the missing entity objects and the images they show; store each
-   image, then its entity (parallel, ``config.parallel`` at a time), and the
-   loop object;
-3. commit the index objects bottom-up (leaves, then their parents …), fsyncing
-   the store's folders between levels; the manifest goes last.
+Cost is proportional to what changed: ``kiosk.agent.collector`` fetches only
+the objects the store lacks, and stores them bottom-up (the store's closure
+invariant, ``kiosk.agent.store``), so an update where one item changed reads,
+downloads and writes the changed entity, its leaf, the nodes above it and the
+manifest, never the rest of the index. The manifest is stored last.
 
 A kill at any point leaves children without their parents, never the reverse;
 the next refresh finds the missing parents and completes them. A release is
 complete exactly when its manifest is in the store. Nothing here touches
-``active``: ``kiosk.agent.activate`` does that with what ``refresh`` returns.
+``active``: ``kiosk.agent.activation`` does that with what ``refresh`` returns.
 
 Usage::
 
     updater = ReleaseUpdater(config, store=store, http=http)
     fetched = updater.refresh(current=active_release(home))
     if not fetched.current:
-        activate(home, fetched, store=store)
+        activate(home, fetched, store=store)  # kiosk.agent.activation
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import logging
 import secrets
-import threading
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import pydantic
 from tuf.api import exceptions as tuf_exceptions
 from tuf.ngclient import Updater, UpdaterConfig
 
-from content.release import Manifest, ObjectRef
+from content.release import Manifest
 from kiosk.agent._http import HttpClient, TufFetcher
-from kiosk.agent._records import file_sizes, release_name
+from kiosk.agent.collector import Collector
 from kiosk.agent.errors import (
     AgentError,
     ExpiredMetadataError,
@@ -67,47 +51,18 @@ from kiosk.agent.errors import (
     VerificationError,
 )
 from kiosk.agent.home import AgentHome
+from kiosk.agent.release import FetchedRelease
 from kiosk.agent.store import ObjectStore
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Sequence
+    from collections.abc import Callable, Iterator
 
-    from kiosk.agent.activate import Release
     from kiosk.agent.config import AgentConfig
+    from kiosk.agent.release import Release
 
-__all__ = ["FetchedRelease", "ReleaseUpdater", "refresh"]
+__all__ = ["ReleaseUpdater", "refresh"]
 
 log = logging.getLogger("gongkai.kiosk.agent")
-
-_T = TypeVar("_T")
-_R = TypeVar("_R")
-
-
-@dataclass(frozen=True, slots=True)
-class FetchedRelease:
-    """A verified release that is complete in the store (its manifest included).
-
-    Attributes:
-        manifest: the parsed manifest.
-        manifest_bytes: its bytes, exactly as signed.
-        manifest_sha256: their SHA-256 (the TUF target hash).
-        current: the release is the one already active (nothing to activate;
-            objects missing from the store, if any, were fetched again).
-        downloaded_objects: objects downloaded by this refresh (manifest included).
-        downloaded_bytes: bytes of those objects (metadata not counted).
-    """
-
-    manifest: Manifest
-    manifest_bytes: bytes
-    manifest_sha256: str
-    current: bool = False
-    downloaded_objects: int = 0
-    downloaded_bytes: int = 0
-
-    @property
-    def name(self) -> str:
-        """The release folder's name: ``<version>-<first 12 hex of the manifest hash>``."""
-        return release_name(self.manifest.version, self.manifest_sha256)
 
 
 class ReleaseUpdater:
@@ -200,7 +155,7 @@ class ReleaseUpdater:
         self, manifest: Manifest, data: bytes, sha256: str, *, current: bool, downloaded: int = 0
     ) -> FetchedRelease:
         """Collect what the store lacks of a verified manifest; store the manifest last."""
-        collector = _Collector(self.config, self.store, self.http)
+        collector = Collector(self.config, self.store, self.http)
         if not self.store.complete(manifest, sha256):
             with _translated():
                 if self.store.has(sha256):  # held without its roots: a store that lost some
@@ -287,230 +242,6 @@ def refresh(
 
 
 # --- helpers ------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Pending:
-    """An index object fetched and verified but not yet stored."""
-
-    data: bytes
-    children: tuple[str, ...]  # index objects it refers to
-    height: int = -1  # 0 for a leaf; computed before committing
-
-
-@dataclass(slots=True)
-class _EntityRef:
-    size: int
-    files: set[str] = field(default_factory=set)
-
-
-class _Collector:
-    """Fetches what a verified manifest needs and the store lacks; commits bottom-up."""
-
-    def __init__(self, config: AgentConfig, store: ObjectStore, http: HttpClient) -> None:
-        self.config = config
-        self.store = store
-        self.http = http
-        self.downloaded = 0
-        self.downloaded_bytes = 0
-        self._lock = threading.Lock()
-        self._images: dict[str, Future[None]] = {}  # claimed image downloads
-        self._pool: ThreadPoolExecutor | None = None
-
-    def collect(self, manifest: Manifest) -> None:
-        """Make every object of ``manifest`` but the manifest itself present in the store."""
-        try:
-            pending, entities = self._index(manifest)
-            work = [(sha, ref) for sha, ref in entities.items() if self._needs_work(sha, ref)]
-            self._map(lambda item: self._entity(*item), work)
-            if not self.store.has(manifest.loop.sha256):  # refers to nothing
-                loop = manifest.loop
-                self.store.put(self._fetch(loop.sha256, loop.size), sha256=loop.sha256)
-            self._commit(pending)
-        finally:
-            if self._pool is not None:
-                self._pool.shutdown(wait=True, cancel_futures=True)
-
-    # --- the steps ------------------------------------------------------------------
-
-    def _index(self, manifest: Manifest) -> tuple[dict[str, _Pending], dict[str, _EntityRef]]:
-        """Download, top-down, the index objects the store lacks (kept in memory)."""
-        pending: dict[str, _Pending] = {}
-        entities: dict[str, _EntityRef] = {}
-        level = _missing(self.store, manifest.indexes.values(), pending)
-        while level:
-            datas = self._map(lambda ref: self._fetch(ref.sha256, ref.size), level)
-            following: list[ObjectRef] = []
-            for ref, data in zip(level, datas, strict=True):
-                children, entries = _index_refs(_parse_json(data, ref.sha256), ref.sha256)
-                pending[ref.sha256] = _Pending(data, tuple(c.sha256 for c in children))
-                following.extend(children)
-                for sha, size, files in entries:
-                    entities.setdefault(sha, _EntityRef(size)).files.update(files)
-            level = _missing(self.store, following, pending)
-        return pending, entities
-
-    def _needs_work(self, sha256: str, ref: _EntityRef) -> bool:
-        held = self.store.has(sha256)
-        return not held or any(not self.store.has(f) for f in ref.files)
-
-    def _entity(self, sha256: str, ref: _EntityRef) -> None:
-        """Store an entity's missing images, then the entity (the closure invariant)."""
-        data = self._held(sha256)
-        fresh = data is None
-        if data is None:
-            data = self._fetch(sha256, ref.size)
-        missing = [sha for sha in sorted(ref.files) if not self.store.has(sha)]
-        if missing:
-            sizes = file_sizes(_parse_json(data, sha256))
-            self._store_images({sha: sizes.get(sha) for sha in missing})
-        if fresh:
-            self.store.put(data, sha256=sha256)
-
-    def _store_images(self, wanted: dict[str, int | None]) -> None:
-        """Fetch and store images; one download per image even when entities share it."""
-        owned: list[tuple[str, int | None, Future[None]]] = []
-        others: list[Future[None]] = []
-        with self._lock:
-            for sha, size in wanted.items():
-                claim = self._images.get(sha)
-                if claim is None:
-                    claim = self._images[sha] = Future()
-                    owned.append((sha, size, claim))
-                else:
-                    others.append(claim)
-        failure: BaseException | None = None
-        for sha, size, claim in owned:  # own downloads first: nobody waits in a cycle
-            if failure is None:
-                try:
-                    self.store.put(self._fetch(sha, size), sha256=sha)
-                except BaseException as exc:  # noqa: BLE001 - handed to every waiter, re-raised
-                    failure = exc
-                else:
-                    claim.set_result(None)
-                    continue
-            claim.set_exception(failure)  # every claim is settled: no waiter hangs
-        if failure is not None:
-            raise failure
-        for claim in others:
-            claim.result()
-
-    def _commit(self, pending: dict[str, _Pending]) -> None:
-        """Store index objects bottom-up, fsyncing the store between levels."""
-
-        def height(sha: str) -> int:
-            item = pending[sha]
-            if item.height < 0:
-                below = [height(c) for c in item.children if c in pending]
-                item.height = 1 + max(below) if below else 0
-            return item.height
-
-        levels: dict[int, list[str]] = {}
-        for sha in pending:
-            levels.setdefault(height(sha), []).append(sha)
-        for number in sorted(levels):
-            self.store.sync()  # everything below this level is durable first
-            for sha in sorted(levels[number]):
-                self.store.put(pending[sha].data, sha256=sha)
-        self.store.sync()
-
-    # --- objects --------------------------------------------------------------------
-
-    def _held(self, sha256: str) -> bytes | None:
-        """A held object's bytes, verified; None if not held (or damaged: then removed)."""
-        if not self.store.has(sha256):
-            return None
-        try:
-            return self.store.get(sha256)
-        except VerificationError:
-            log.warning("stored object %s is damaged; fetching it again", sha256[:12])
-            self.store.remove(sha256)
-            return None
-
-    def _fetch(self, sha256: str, size: int | None) -> bytes:
-        """Download an object and verify its size and hash (it is not stored here)."""
-        self.store.path(sha256)  # refuses a malformed hash before any I/O
-        limit = self.config.max_file_bytes if size is None else size
-        response = self.http.get(self.config.object_url(sha256), max_bytes=limit)
-        data = response.body
-        if response.status != 200:
-            raise FetchError(
-                f"HTTP {response.status} for object {sha256[:12]}", status=response.status
-            )
-        if size is not None and len(data) != size:
-            raise VerificationError(
-                f"object {sha256[:12]} has {len(data)} bytes, the release says {size}",
-                sha256=sha256,
-            )
-        if len(data) > limit:
-            raise VerificationError(f"object {sha256[:12]} exceeds {limit} bytes", sha256=sha256)
-        if hashlib.sha256(data).hexdigest() != sha256:
-            raise VerificationError(
-                f"object {sha256[:12]} does not match its SHA-256 (tampered or damaged)",
-                sha256=sha256,
-            )
-        with self._lock:
-            self.downloaded += 1
-            self.downloaded_bytes += len(data)
-        return data
-
-    def _map(self, function: Callable[[_T], _R], items: Sequence[_T]) -> list[_R]:
-        """``function`` over ``items``, ``config.parallel`` at a time; the first failure raises."""
-        if self.config.parallel == 1 or len(items) <= 1:
-            return [function(item) for item in items]
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(max_workers=self.config.parallel)
-        futures = [self._pool.submit(function, item) for item in items]
-        try:
-            return [future.result() for future in futures]
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
-
-
-def _missing(
-    store: ObjectStore, refs: Iterable[ObjectRef], pending: dict[str, _Pending]
-) -> list[ObjectRef]:
-    """The refs neither held nor already fetched, once each (a held object is complete)."""
-    found: dict[str, ObjectRef] = {}
-    for ref in refs:
-        if ref.sha256 not in pending and ref.sha256 not in found and not store.has(ref.sha256):
-            found[ref.sha256] = ref
-    return list(found.values())
-
-
-def _index_refs(node: Any, sha256: str) -> tuple[list[ObjectRef], list[tuple[str, int, list[str]]]]:
-    """(children, entries as (object, size, files)) of an index node or leaf."""
-    kind = node.get("kind") if isinstance(node, dict) else None
-    try:
-        if kind == "leaf":
-            return [], [_entry_refs(entry) for entry in node["entries"]]
-        if kind == "node":
-            return [ObjectRef(**ref) for ref in node["children"].values()], []
-    except (KeyError, TypeError, AttributeError, pydantic.ValidationError) as exc:
-        raise VerificationError(
-            f"a release index is malformed ({sha256[:12]}): {exc!r}", sha256=sha256
-        ) from exc
-    raise VerificationError(
-        f"a release index is malformed ({sha256[:12]}): kind {kind!r}", sha256=sha256
-    )
-
-
-def _entry_refs(entry: dict[str, Any]) -> tuple[str, int, list[str]]:
-    sha, size, files = entry["object"], entry["size"], entry.get("files") or []
-    if not isinstance(sha, str) or not isinstance(size, int) or size < 0:
-        raise TypeError(f"entry {entry.get('id')!r} has a bad object reference")
-    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
-        raise TypeError(f"entry {entry.get('id')!r} has bad files")
-    return sha, size, files
-
-
-def _parse_json(data: bytes, sha256: str) -> Any:
-    try:
-        return json.loads(data)
-    except ValueError as exc:
-        raise VerificationError(f"object {sha256[:12]} is not JSON", sha256=sha256) from exc
 
 
 def _parse_manifest(data: bytes, *, channel: str) -> Manifest:

@@ -184,15 +184,15 @@ def test_the_store_refuses_bytes_that_do_not_match(tmp_path):
 
 def test_a_failed_image_download_settles_every_claim_so_no_entity_waits_forever(tmp_path):
     from kiosk.agent._http import HttpClient  # noqa: PLC0415
+    from kiosk.agent.collector import Collector  # noqa: PLC0415
     from kiosk.agent.errors import FetchError  # noqa: PLC0415
-    from kiosk.agent.updater import _Collector  # noqa: PLC0415
 
     class Unreachable(HttpClient):
         def get(self, url, *, max_bytes, headers=None):  # noqa: ARG002
             raise FetchError(f"HTTP 404 for {url}", url=url, status=404)
 
     config = AgentConfig(publisher="http://127.0.0.1:1", home=tmp_path, parallel=4)
-    collector = _Collector(config, ObjectStore(tmp_path / "objects"), Unreachable())
+    collector = Collector(config, ObjectStore(tmp_path / "objects"), Unreachable())
     first, second = "a" * 64, "b" * 64
     # One entity claims both images and fails on the first; another needs the second.
     with pytest.raises(FetchError):
