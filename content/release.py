@@ -34,6 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from content.enums import EntityType
 from content.errors import ContentError
+from content.records import EntrySummary  # noqa: TC001 - get_type_hints resolves it at run time
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
@@ -118,7 +119,7 @@ class IndexEntry(TypedDict):
     object: str
     size: int
     #: A few fields a list shows, per entity type.
-    summary: dict[str, Any]
+    summary: EntrySummary
     #: SHA-256 of the images the entity shows.
     files: list[str]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from content.enums import EntityType
 from content.models import (
@@ -39,6 +39,8 @@ from content.serialize import to_record
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
+
+    from content.records import EntrySummary
 
 __all__ = ["EntryCache", "ReleasePlan", "build_release"]
 
@@ -253,11 +255,13 @@ _SUMMARY_FIELDS: dict[EntityType, tuple[str, ...]] = {
 }
 
 
-def _summary(entity: Entity, record: dict[str, Any]) -> dict[str, Any]:
+def _summary(entity: Entity, record: dict[str, Any]) -> EntrySummary:
+    # The keys are the record's own (tests/content/test_records.py checks the
+    # field table against EntrySummary), so the cast only names the shape.
     summary = {k: record[k] for k in _SUMMARY_FIELDS[entity.entity_type] if k in record}
     if isinstance(entity, Notice) and entity.publicity_period is not None:
         summary["valid_until"] = entity.publicity_period.end.isoformat()
-    return summary
+    return cast("EntrySummary", summary)
 
 
 def _search_extra(record: dict[str, Any]) -> tuple[str, ...]:

@@ -72,7 +72,6 @@ from content.records._power import (
 from content.records._project import ProgressUpdateRecord, ProjectRecord, TargetRecord
 from content.records._release import (
     EntrySummary,
-    IndexEntry,
     LoopFigures,
     LoopNotice,
     LoopRecord,
@@ -109,7 +108,6 @@ __all__ = [
     "FlowStepRecord",
     "FlowchartRecord",
     "GuideRecord",
-    "IndexEntry",
     "IsoDate",
     "IsoDateTime",
     "ItemDecisions2019Record",

@@ -8,7 +8,7 @@ from typing import TypedDict
 
 from content.records._base import DecimalText, IsoDate
 
-__all__ = ["EntrySummary", "IndexEntry", "LoopFigures", "LoopNotice", "LoopRecord"]
+__all__ = ["EntrySummary", "LoopFigures", "LoopNotice", "LoopRecord"]
 
 
 class EntrySummary(TypedDict, total=False):
@@ -46,20 +46,6 @@ class EntrySummary(TypedDict, total=False):
     led_text: str
     format_version: str  # AnnualReportFormat
     valid_until: IsoDate
-
-
-class IndexEntry(TypedDict):
-    """One item in an index leaf: what lists show, and where its record is."""
-
-    id: str
-    bucket: str  # the first hex digits of the SHA-256 of the id: the item's leaf
-    title: str
-    date: IsoDate | None
-    scope: str
-    object: str  # SHA-256 of the record's object
-    size: int
-    summary: EntrySummary
-    files: list[str]  # SHA-256 of the images the record shows
 
 
 class LoopNotice(TypedDict):

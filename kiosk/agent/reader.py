@@ -30,7 +30,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from content.release import MalformedIndexError, walk
 from kiosk.agent.errors import NoReleaseError, StorageError, VerificationError
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from content.enums import EntityType
-    from content.release import Manifest, ObjectRef
+    from content.release import IndexEntry, IndexLeaf, Manifest, ObjectRef
     from kiosk.agent.release import Release
 
 __all__ = ["ReleaseReader"]
@@ -119,14 +119,13 @@ class ReleaseReader:
 
     def entries(
         self, entity_type: EntityType | None = None
-    ) -> Iterator[tuple[EntityType, dict[str, Any], dict[str, Any]]]:
+    ) -> Iterator[tuple[EntityType, IndexLeaf, IndexEntry]]:
         """``(entity type, leaf, entry)`` for every entry (of one type, if given).
 
         An entry (``content.release.IndexEntry``) carries what lists need
         (``id``, ``title``, ``date``, ``summary``, ``object``, ``size``,
         ``files``); a leaf (``IndexLeaf``) carries its search shard
-        (``content.search``). They are typed as plain dicts here, as the app's
-        view-models take them. Index objects are read afresh on each walk and
+        (``content.search``). Index objects are read afresh on each walk and
         not kept: the caller keeps what it needs (a kiosk's memory is mostly
         the index it keeps).
 
@@ -136,11 +135,11 @@ class ReleaseReader:
         """
         walked = walk(self.manifest, self._ref_json, entity_type=entity_type)
         try:
-            yield from cast("Iterator[tuple[EntityType, dict[str, Any], dict[str, Any]]]", walked)
+            yield from walked
         except MalformedIndexError as exc:
             raise VerificationError(str(exc), sha256=exc.sha256) from exc
 
-    def record(self, entry: dict[str, Any]) -> Any:
+    def record(self, entry: IndexEntry) -> Any:
         """The entity object an entry points to (parsed JSON)."""
         return self.json(entry["object"], size=entry["size"])
 

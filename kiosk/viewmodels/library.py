@@ -22,8 +22,8 @@ from kiosk.agent.errors import StorageError, VerificationError
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from content.records import EntrySummary, IndexEntry, LoopRecord
-    from content.release import Manifest
+    from content.records import EntrySummary, LoopRecord
+    from content.release import IndexLeaf, Manifest
     from kiosk.agent.reader import ReleaseReader
 
 __all__ = ["Entry", "Library"]
@@ -72,12 +72,11 @@ class Library:
         self.spans: dict[EntityType, range] = {}
         #: The release's search index, merged from its leaves' shards as read.
         self.search_index = SearchIndex()
-        last_leaf: dict[str, Any] | None = None  # held: an id() of a freed leaf is reused
-        for entity_type, leaf, raw in reader.entries():
+        last_leaf: IndexLeaf | None = None  # held: an id() of a freed leaf is reused
+        for entity_type, leaf, item in reader.entries():
             if leaf is not last_leaf:
                 last_leaf = leaf
                 self.search_index.add(SearchShard.from_json(leaf.get("search", {})))
-            item = cast("IndexEntry", raw)  # JSON from the release: still read with care
             entry = Entry(
                 type=entity_type,
                 id=str(item["id"]),
