@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import urllib3
 
+from content.backoff import Backoff
 from kiosk.agent.errors import FetchError
 
 if TYPE_CHECKING:
@@ -134,9 +135,11 @@ class PokeListener(threading.Thread):
                 log.debug("poke stream: %s", exc)
             finally:
                 self.connected.clear()
-            base = max(RECONNECT_FIRST, parser.retry or 0)
-            delay = min(base * 2 ** min(failures, 16), RECONNECT_MAX)
-            self._stop.wait(delay * self._rng.uniform(0.8, 1.2))
+            # The server's own ``retry:`` hint, when longer, is the first wait.
+            backoff = Backoff(
+                base=max(RECONNECT_FIRST, parser.retry or 0), cap=RECONNECT_MAX, jitter=0.2
+            )
+            self._stop.wait(backoff.jittered(failures + 1, self._rng))
 
     def stop(self) -> None:
         """Stop listening (closes an open stream at once)."""
