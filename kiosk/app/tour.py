@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     from kiosk.app.context import Stage
 
-__all__ = ["Tour", "find", "tap"]
+__all__ = ["Tour", "find", "find_row", "tap", "tap_at"]
 
 log = logging.getLogger(__name__)
 FRAMES = 3  # frames to let layout settle after a change
@@ -47,10 +47,14 @@ class _Tap(MotionEvent):  # type: ignore[misc]
 
 def tap(widget: Widget) -> None:
     """Press and release at the widget's centre, as a finger would."""
+    tap_at(*widget.to_window(*widget.center))
+
+
+def tap_at(x: float, y: float) -> None:
+    """Press and release at window coordinates ``x``, ``y`` (from the bottom left)."""
     from kivy.base import EventLoop  # noqa: PLC0415
     from kivy.core.window import Window  # noqa: PLC0415
 
-    x, y = widget.to_window(*widget.center)
     touch = _Tap(x, y, Window.width, Window.height)
     EventLoop.post_dispatch_input("begin", touch)
     EventLoop.post_dispatch_input("end", touch)
