@@ -184,6 +184,7 @@ class Pilot:
 def fly(home: Path, *, idle_seconds: float = 90.0) -> Iterator[Pilot]:
     """The real kiosk app on ``home``'s active release, started and (afterwards) stopped."""
     from kivy.base import EventLoop, runTouchApp
+    from kivy.core.window import Window
 
     clock = VirtualTime()
     clock.install()
@@ -202,8 +203,16 @@ def fly(home: Path, *, idle_seconds: float = 90.0) -> Iterator[Pilot]:
         yield pilot
     finally:
         kiosk = getattr(app, "kiosk", None)
-        app.stop()  # on_stop (timers, touches, the loader), the loop closed, the window emptied
+        if app.root is not None:
+            # App.stop() takes the root off the window after stopping the clock,
+            # and the layout that triggers would stay pending in every later frame.
+            Window.remove_widget(app.root)
+            EventLoop.idle()
+        app.stop()  # on_stop (timers, touches, the loader), the loop closed
         if kiosk is not None:
             assert kiosk.loader.join(30), "the release loader did not finish"
         EventLoop.quit = False  # the session's window draws again for the next test
+        from kiosk.app.screens.browse import RowView
+
+        RowView.ui = None  # the rows' one link to the app (a kiosk runs one app per process)
         clock.uninstall()
