@@ -258,9 +258,8 @@ class Kiosk:
 
     def go_idle(self) -> None:
         """Nobody is here: 首页's attract loop, search cleared, 朗读 stopped, normal mode."""
-        self.speaker.stop()
         self.session.end()
-        self.render()
+        self._session_ended()
 
     def update_freshness(self) -> None:
         """Re-read the agent's state file for 内容更新于 and the stale badge."""
@@ -325,12 +324,15 @@ class Kiosk:
     def _tick(self, _dt: float) -> None:
         self.header.tick()
         if self.session.tick():
-            self.speaker.stop()
-            self.render()
+            self._session_ended()
         if self.loader.stale():
             self.loader.load()
         self.update_freshness()
         self.reclaimer.tick()
+
+    def _session_ended(self) -> None:
+        self.speaker.stop()
+        self.render()
 
     def _advance_attract(self, _dt: float) -> None:
         if self.session.next_slide():
