@@ -1,36 +1,50 @@
-"""The kiosk app: glue between the view-models, the screens and Kivy's clock.
+"""The kiosk app: the composition root wiring the session, the loader, the header and screens.
 
 ``run(settings)`` configures Kivy, finds the font, opens the window, checks the
 display and runs until the kiosk is switched off; with ``settings.tour`` it
-visits every screen in both modes and exits.
+visits every screen in both modes and exits.  ``build_app`` makes the Kivy
+``App`` without running it (tests drive it frame by frame).
+
+The rules live in plain Python: the visitor's session (place, 关怀模式, search,
+the idle timeout) in ``kiosk.viewmodels.session``, what each screen shows in
+the other view-models.  ``Kiosk`` only turns their state into widgets and
+Kivy's events (touches, clock ticks, a release read) into their commands.
 """
 
 from __future__ import annotations
 
 import logging
 import signal
-import threading
 from datetime import date, datetime
+from time import monotonic
 from typing import TYPE_CHECKING, Any
 
 from content.county_time import SHANGHAI
 from kiosk.app.bootstrap import check_display, configure, register_font
 from kiosk.app.fonts import find_font
+from kiosk.app.loader import ReleaseLoader
 from kiosk.app.memory import Reclaimer, glibc_trim
-from kiosk.viewmodels.idle import IdlePolicy
-from kiosk.viewmodels.nav import Navigator, Place
-from kiosk.viewmodels.search import SearchState
+from kiosk.app.routes import View, build_screen
+from kiosk.viewmodels.nav import Screen
+from kiosk.viewmodels.session import Session
 from kiosk.viewmodels.status import Freshness, freshness
-from kiosk.viewmodels.theme import theme_for
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from kivy.app import App
+    from kivy.clock import ClockEvent
     from kivy.uix.widget import Widget
 
     from kiosk.a11y.speech import Speaker
     from kiosk.app.settings import KioskSettings
+    from kiosk.app.tour import Tour
     from kiosk.viewmodels.library import Library
+    from kiosk.viewmodels.nav import Place
+    from kiosk.viewmodels.search import SearchState
+    from kiosk.viewmodels.theme import Theme
 
-__all__ = ["run"]
+__all__ = ["Kiosk", "build_app", "run"]
 
 log = logging.getLogger(__name__)
 ATTRACT_SECONDS = 8.0
@@ -39,8 +53,31 @@ ATTRACT_SECONDS = 8.0
 def run(settings: KioskSettings, speaker: Speaker | None = None) -> int:
     """Run the kiosk; returns the process exit code."""
     configure(settings)
-    font = find_font(settings.ui_dir / "fonts")
-    register_font(font)
+    register_font(find_font(settings.ui_dir / "fonts"))
+    app = build_app(settings, speaker)
+
+    def stop(_signum: int, _frame: object) -> None:
+        # systemd stops the kiosk with SIGTERM: leave the loop, stop 朗读, exit 0.
+        from kivy.clock import Clock  # noqa: PLC0415
+
+        Clock.schedule_once(lambda _dt: app.stop())
+
+    signal.signal(signal.SIGTERM, stop)
+    app.run()
+    kiosk: Kiosk | None = getattr(app, "kiosk", None)
+    return kiosk.exit_code if kiosk is not None else 1
+
+
+def build_app(
+    settings: KioskSettings,
+    speaker: Speaker | None = None,
+    *,
+    clock: Callable[[], float] = monotonic,
+) -> App:
+    """The kiosk's Kivy ``App`` (after ``configure`` and ``register_font``), not yet run.
+
+    ``clock`` is the idle timeout's (tests pass their virtual time).
+    """
     from kivy.app import App  # noqa: PLC0415 - after configure()
 
     from kiosk.a11y.speech import SilentSpeaker, default_speaker  # noqa: PLC0415
@@ -51,78 +88,118 @@ def run(settings: KioskSettings, speaker: Speaker | None = None) -> int:
         title = "政务公开"
 
         def build(self) -> Widget:
-            self.kiosk = Kiosk(settings, voice)
+            self.kiosk = Kiosk(settings, voice, clock=clock)
             return self.kiosk.root
 
         def on_start(self) -> None:
             self.kiosk.start()
 
         def on_stop(self) -> None:
+            self.kiosk.stop()
             voice.stop()
 
-    app = KioskApp()
-
-    def stop(_signum: int, _frame: object) -> None:
-        # systemd stops the kiosk with SIGTERM: leave the loop, stop 朗读, exit 0.
-        from kivy.clock import Clock  # noqa: PLC0415
-
-        Clock.schedule_once(lambda _dt: app.stop())
-
-    signal.signal(signal.SIGTERM, stop)
-    app.run()
-    return app.kiosk.exit_code if hasattr(app, "kiosk") else 1
+    return KioskApp()
 
 
 class Kiosk:
-    """The running kiosk: state, timers and screen rendering (implements ``context.Ui``)."""
+    """The running kiosk (implements ``context.Ui`` for screens, ``context.Stage`` for the tour)."""
 
-    def __init__(self, settings: KioskSettings, speaker: Speaker) -> None:
+    def __init__(
+        self, settings: KioskSettings, speaker: Speaker, *, clock: Callable[[], float] = monotonic
+    ) -> None:
         from kivy.core.window import Window  # noqa: PLC0415
         from kivy.uix.boxlayout import BoxLayout  # noqa: PLC0415
 
+        from kiosk.app.header import Header, HeaderActions  # noqa: PLC0415 - needs the window
+
         self.settings = settings
         self.speaker = speaker
-        self.elder = False
-        self.theme = theme_for(elder=False)
-        self.library: Library | None = None
-        self.loading_reason = ""
-        self.nav = Navigator()
-        self.search_state = SearchState()
-        self.idle = IdlePolicy(settings.idle_seconds)
-        self.attract_index = 0
+        self.session = Session.begin(settings.idle_seconds, clock=clock)
+        self.loader = ReleaseLoader(settings.home, self._loaded)
         self.exit_code = 0
         self.fresh: Freshness = Freshness("", stale=False, warning="")
-        self._loading = False
         self.reclaimer = Reclaimer(glibc_trim())
         self.window = Window
-        self.root = BoxLayout(orientation="vertical")
-        self.header = BoxLayout(orientation="vertical", size_hint_y=None)
+        self.header = Header(HeaderActions(self.home, self.back, self._toggle_elder))
         self.body = BoxLayout()
-        self.root.add_widget(self.header)
-        self.root.add_widget(self.body)
-        Window.bind(on_touch_down=self._touched, on_request_close=lambda *_: True)
-        self.screen_name = ""
-        self.current: Widget | None = None
-        self.tour: object | None = None
+        self._root = BoxLayout(orientation="vertical")
+        self._root.add_widget(self.header)
+        self._root.add_widget(self.body)
+        self._shown = Screen.LOADING
+        self._current: Widget | None = None
+        self._events: list[ClockEvent] = []
+        self._running = False
+        # Kivy's clock holds callbacks weakly: the kiosk keeps the tour alive.
+        self.tour: Tour | None = None
 
-    # -- Ui -------------------------------------------------------------------------------
+    # -- Ui and Stage ---------------------------------------------------------------------
+    @property
+    def theme(self) -> Theme:
+        """The mode's sizes and colours."""
+        return self.session.theme
+
+    @property
+    def library(self) -> Library | None:
+        """The release shown (None before the first)."""
+        return self.loader.library
+
+    @property
+    def search_state(self) -> SearchState:
+        """The keypad's query and its results."""
+        return self.session.search
+
+    @property
+    def root(self) -> Widget:
+        """The window's root: header and screen."""
+        return self._root
+
+    @property
+    def current(self) -> Widget | None:
+        """The screen's widget tree."""
+        return self._current
+
+    @property
+    def shown(self) -> Screen:
+        """The screen drawn last."""
+        return self._shown
+
+    @property
+    def screen_name(self) -> str:
+        """The screen drawn last, as the log names it."""
+        return str(self._shown)
+
+    @property
+    def place(self) -> Place:
+        """Where the visitor is."""
+        return self.session.place
+
+    @property
+    def loading_reason(self) -> str:
+        """Why there is no release to show."""
+        return self.loader.reason
+
+    @property
+    def elder(self) -> bool:
+        """关怀模式 is on."""
+        return self.session.elder
+
     def today(self) -> date:
         """Today in Asia/Shanghai."""
         return datetime.now(SHANGHAI).date()
 
     def go(self, place: Place) -> None:
         """Open a place."""
-        self.nav.go(place)
+        self.session.go(place)
         self.render()
 
     def back(self) -> None:
         """返回."""
-        self.nav.back()
+        self.session.back()
         self.render()
 
     def home(self) -> None:
         """首页."""
-        self.nav.home()
+        self.session.home()
         self.render()
 
     def speak(self, text: str) -> None:
@@ -139,9 +216,12 @@ class Kiosk:
 
     def set_elder(self, *, elder: bool) -> None:
         """Switch 关怀模式 on or off and redraw everything."""
-        self.elder = elder
-        self.theme = theme_for(elder=elder)
+        self.session.set_elder(elder=elder)
         self.render()
+
+    def show_loading(self, reason: str) -> None:
+        """Draw 正在获取内容 with ``reason``, as a kiosk without a release would."""
+        self._draw(Screen.LOADING, reason)
 
     # -- life cycle ---------------------------------------------------------------------
     def start(self) -> None:
@@ -149,99 +229,37 @@ class Kiosk:
         from kivy.clock import Clock  # noqa: PLC0415
 
         check_display(allow_offscreen=self.settings.allow_offscreen)
-        self.window.clearcolor = self.theme.bg
+        self._running = True
+        self.window.bind(on_touch_down=self._touched, on_request_close=_refuse_close)
         self.update_freshness()
         self.render()
         # Read the release once the first frame is up: a loader thread started
         # now would hold the GIL while 正在获取内容 is being drawn. The first
         # tick runs before the first frame, so the loader starts from the second.
-        Clock.schedule_once(lambda _dt: Clock.schedule_once(self._start_loading), 0)
-        Clock.schedule_interval(self._tick, 1.0)
-        Clock.schedule_interval(self._advance_attract, ATTRACT_SECONDS)
+        self._events = [
+            Clock.schedule_once(lambda _dt: self._later(self.loader.load), 0),
+            Clock.schedule_interval(self._tick, 1.0),
+            Clock.schedule_interval(self._advance_attract, ATTRACT_SECONDS),
+        ]
         if self.settings.tour is not None:
-            from kiosk.app.tour import Tour  # noqa: PLC0415
+            from kiosk.app.tour import Tour  # noqa: PLC0415 - only for --tour
 
-            # Kivy's clock holds callbacks weakly: the kiosk keeps the tour alive.
             self.tour = Tour(self, self.settings.tour)
             self.tour.start()
 
-    def _start_loading(self, _dt: float) -> None:
-        self.load_library()
-
-    def load_library(self) -> None:
-        """Read the active release in the background; swap it in on the UI thread."""
-        if self._loading:
-            return
-        self._loading = True
-        threading.Thread(target=self._load, name="release-loader", daemon=True).start()
-
-    def _load(self) -> None:
-        from kivy.clock import Clock  # noqa: PLC0415
-
-        from kiosk.agent.errors import NoReleaseError, StorageError  # noqa: PLC0415
-        from kiosk.agent.reader import ReleaseReader  # noqa: PLC0415
-        from kiosk.viewmodels.library import Library  # noqa: PLC0415
-
-        library: Library | None = None
-        reason = ""
-        try:
-            library = Library(ReleaseReader(self.settings.home))
-        except NoReleaseError:
-            reason = "尚未收到内容"
-        except (StorageError, OSError) as exc:
-            log.warning("cannot read the active release: %s", exc)
-            reason = "内容读取失败，正在重试"
-        Clock.schedule_once(lambda _dt: self._loaded(library, reason))
-
-    def _loaded(self, library: Library | None, reason: str) -> None:
-        self._loading = False
-        self.loading_reason = reason
-        if library is None:
-            if self.library is None:
-                self.render()
-            return
-        self.library = library
-        self.reclaimer.settle()
-        log.info("showing release %s", library.release_name)
-        # Keep the visitor's place when the item still exists.
-        self.nav.prune(set(library.by_id))
-        self.search_state.refresh(library)
-        self.render()
-
-    def _tick(self, _dt: float) -> None:
-        self.header_clock()
-        if self.idle.check():
-            self.go_idle()
-        if self.library is None or self.library.reader.changed():
-            self.load_library()
-        self.update_freshness()
-        self.reclaimer.tick()
+    def stop(self) -> None:
+        """The app is stopping: no more timers, touches or releases."""
+        self._running = False
+        for event in self._events:
+            event.cancel()
+        self._events = []
+        self.window.unbind(on_touch_down=self._touched, on_request_close=_refuse_close)
+        self.loader.close()
 
     def go_idle(self) -> None:
         """Nobody is here: 首页's attract loop, search cleared, 朗读 stopped, normal mode."""
-        self.speaker.stop()
-        self.search_state.query = ""
-        self.search_state.groups = []
-        self.nav.home()
-        self.elder = False
-        self.theme = theme_for(elder=False)
-        self.attract_index = 0
-        self.nav.go(Place("attract"))
-        self.render()
-
-    def _advance_attract(self, _dt: float) -> None:
-        if self.nav.current.screen == "attract":
-            self.attract_index += 1
-            self.render()
-
-    def _touched(self, _window: Any, _touch: Any) -> bool:
-        woke = self.idle.touch()
-        if woke or self.nav.current.screen == "attract":
-            from kivy.clock import Clock  # noqa: PLC0415
-
-            Clock.schedule_once(lambda _dt: self.home())
-            return True  # the waking tap only wakes
-        return False
+        self.session.end()
+        self._session_ended()
 
     def update_freshness(self) -> None:
         """Re-read the agent's state file for 内容更新于 and the stale badge."""
@@ -255,111 +273,80 @@ class Kiosk:
     # -- drawing ------------------------------------------------------------------------
     def render(self) -> None:
         """Draw the header and the current place."""
-        # Each screen's module is imported when first shown: the first frame
-        # (正在获取内容) does not wait for the detail screen's charts and flowcharts.
-        self.window.clearcolor = self.theme.bg
-        place = self.nav.current
-        landscape = self.window.width > self.window.height
-        if self.library is None and place.screen != "attract":
-            from kiosk.app.screens.idle import build_loading  # noqa: PLC0415
-
-            widget = build_loading(self, self.loading_reason)
-            self.screen_name = "loading"
-        elif place.screen == "attract":
-            from kiosk.app.screens.idle import build_attract  # noqa: PLC0415
-
-            widget = build_attract(self, self.attract_index)
-        elif place.screen == "detail":
-            from kiosk.app.screens.detail import build_detail_screen  # noqa: PLC0415
-
-            widget = build_detail_screen(self, place)
-        elif place.screen == "search":
-            from kiosk.app.screens.search import build_search  # noqa: PLC0415
-
-            widget = build_search(self, landscape=landscape)
-        else:
-            from kiosk.app.screens import browse  # noqa: PLC0415
-
-            if place.screen == "groups":
-                widget = browse.build_groups(self, place)
-            elif place.screen == "list":
-                widget = browse.build_list(self, place)
-            else:
-                widget = browse.build_home(self, landscape=landscape)
-        if self.library is not None or place.screen == "attract":
-            self.screen_name = place.screen
-        log.info("screen %s %s", self.screen_name, place)
-        self.body.clear_widgets()
-        self.body.add_widget(widget)
-        self.current = widget
-        self.render_header()
-        self.reclaimer.screen_replaced()
+        self._draw(self.session.shown(loaded=self.library is not None), self.loading_reason)
 
     def render_header(self) -> None:
         """Home, back, the time, 内容更新于 … (and the stale warning), 关怀模式."""
-        from kivy.metrics import dp  # noqa: PLC0415
-        from kivy.uix.boxlayout import BoxLayout  # noqa: PLC0415
-
-        from kiosk.app.widgets.basic import Badge, TapButton, Text, fill  # noqa: PLC0415
-
-        theme = self.theme
-        self.header.clear_widgets()
-        self.header.canvas.before.clear()
-        fill(self.header, theme.surface)
-        self.header.padding = (dp(theme.padding_dp), dp(8))
-        top = BoxLayout(size_hint_y=None, height=dp(theme.touch_dp + 8), spacing=dp(12))
-        if self.nav.current.screen not in {"home", "attract"}:
-            top.add_widget(
-                TapButton(
-                    "首页",
-                    theme,
-                    self.home,
-                    name="home",
-                    size_hint_x=None,
-                    width=dp(theme.touch_dp * 2.2),
-                )
-            )
-            top.add_widget(
-                TapButton(
-                    "返回",
-                    theme,
-                    self.back,
-                    primary=False,
-                    name="back",
-                    size_hint_x=None,
-                    width=dp(theme.touch_dp * 2.2),
-                )
-            )
-        self.clock_label = Text(_now_text(), theme, size=theme.body_sp, halign="center")
-        top.add_widget(self.clock_label)
-        mode = "关怀模式：开" if self.elder else "关怀模式：关"
-        top.add_widget(
-            TapButton(
-                mode,
-                theme,
-                lambda: self.set_elder(elder=not self.elder),
-                primary=self.elder,
-                name="elder",
-                size_hint_x=None,
-                width=dp(theme.touch_dp * 4),
-            )
+        screen = self.session.place.screen
+        self.header.draw(
+            self.theme,
+            ways_back=screen not in {Screen.HOME, Screen.ATTRACT},
+            elder=self.session.elder,
+            fresh=self.fresh,
         )
-        self.header.add_widget(top)
-        status = BoxLayout(size_hint_y=None, height=dp(theme.small_sp * 2), spacing=dp(12))
-        status.add_widget(Text(self.fresh.text, theme, size=theme.small_sp, color=theme.muted))
-        if self.fresh.stale:
-            status.add_widget(Badge("！" + self.fresh.warning, theme, "warn"))
-        self.header.add_widget(status)
-        self.header.height = top.height + status.height + dp(16)
 
-    def header_clock(self) -> None:
-        """Update the time shown in the header."""
-        label = getattr(self, "clock_label", None)
-        if label is not None:
-            label.text = _now_text()
+    def _draw(self, screen: Screen, reason: str) -> None:
+        self.window.clearcolor = self.theme.bg
+        place = self.session.place
+        view = View(
+            place,
+            landscape=self.window.width > self.window.height,
+            attract_index=self.session.attract_index,
+            loading_reason=reason,
+        )
+        widget = build_screen(self, screen, view)
+        self._shown = screen
+        log.info("screen %s %s", screen, place)
+        self.body.clear_widgets()
+        self.body.add_widget(widget)
+        self._current = widget
+        self.render_header()
+        self.reclaimer.screen_replaced()
+
+    # -- events -------------------------------------------------------------------------
+    def _later(self, action: Callable[[], None]) -> None:
+        """Run ``action`` on the next frame, unless the kiosk has stopped by then."""
+        from kivy.clock import Clock  # noqa: PLC0415
+
+        def run(_dt: float) -> None:
+            if self._running:
+                action()
+
+        Clock.schedule_once(run, 0)
+
+    def _loaded(self, library: Library | None) -> None:
+        if library is not None:
+            self.reclaimer.settle()
+            log.info("showing release %s", library.release_name)
+            self.session.release_changed(library)
+        self.render()
+
+    def _tick(self, _dt: float) -> None:
+        self.header.tick()
+        if self.session.tick():
+            self._session_ended()
+        if self.loader.stale():
+            self.loader.load()
+        self.update_freshness()
+        self.reclaimer.tick()
+
+    def _session_ended(self) -> None:
+        self.speaker.stop()
+        self.render()
+
+    def _advance_attract(self, _dt: float) -> None:
+        if self.session.next_slide():
+            self.render()
+
+    def _toggle_elder(self) -> None:
+        self.set_elder(elder=not self.session.elder)
+
+    def _touched(self, _window: Any, _touch: Any) -> bool:
+        if self.session.touch():
+            self._later(self.home)
+            return True  # the waking tap only wakes
+        return False
 
 
-def _now_text() -> str:
-    now = datetime.now(SHANGHAI)
-    weekdays = "一二三四五六日"
-    return f"{now.month}月{now.day}日 星期{weekdays[now.weekday()]} {now:%H:%M}"
+def _refuse_close(*_args: Any) -> bool:
+    return True  # a visitor's Alt+F4 (or the window manager) must not close the kiosk

@@ -3,7 +3,8 @@
 Taps are real Kivy touch events (a ``MotionEvent`` through the event loop),
 so the tour exercises the same paths a finger does.  Each screenshot is named
 for what it shows and the mode (``power_detail-elder.png``); ``tour.json``
-lists them with the item and the QR URL the screen showed.
+lists them with the item and the QR URL the screen showed.  The tour sees
+the app only through ``context.Stage``.
 """
 
 from __future__ import annotations
@@ -16,16 +17,17 @@ from typing import TYPE_CHECKING, Any
 from kivy.clock import Clock
 from kivy.input.motionevent import MotionEvent
 
-from kiosk.viewmodels.nav import Place
+from kiosk.app.loader import NO_RELEASE
+from kiosk.viewmodels.nav import Place, Screen
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
     from kivy.uix.widget import Widget
 
-    from kiosk.app.main import Kiosk
+    from kiosk.app.context import Stage
 
-__all__ = ["Tour", "find", "tap"]
+__all__ = ["Tour", "find", "find_row", "tap", "tap_at"]
 
 log = logging.getLogger(__name__)
 FRAMES = 3  # frames to let layout settle after a change
@@ -45,10 +47,14 @@ class _Tap(MotionEvent):  # type: ignore[misc]
 
 def tap(widget: Widget) -> None:
     """Press and release at the widget's centre, as a finger would."""
+    tap_at(*widget.to_window(*widget.center))
+
+
+def tap_at(x: float, y: float) -> None:
+    """Press and release at window coordinates ``x``, ``y`` (from the bottom left)."""
     from kivy.base import EventLoop  # noqa: PLC0415
     from kivy.core.window import Window  # noqa: PLC0415
 
-    x, y = widget.to_window(*widget.center)
     touch = _Tap(x, y, Window.width, Window.height)
     EventLoop.post_dispatch_input("begin", touch)
     EventLoop.post_dispatch_input("end", touch)
@@ -73,7 +79,7 @@ def find_row(root: Widget) -> Widget | None:
 class Tour:
     """Drives the kiosk through every screen, one step per few frames."""
 
-    def __init__(self, kiosk: Kiosk, out: Path, done: Callable[[], None] | None = None) -> None:
+    def __init__(self, kiosk: Stage, out: Path, done: Callable[[], None] | None = None) -> None:
         """Tour ``kiosk`` into ``out``; then call ``done`` (by default: stop the app)."""
         self.kiosk = kiosk
         self.out = out
@@ -127,7 +133,7 @@ class Tour:
                 "file": target.name,
                 "screen": name,
                 "mode": mode,
-                "item": self.kiosk.nav.current.item,
+                "item": self.kiosk.place.item,
                 "qr": qr,
             }
         )
@@ -137,7 +143,7 @@ class Tour:
         yield 2  # a just-built screen is laid out on the next frame
         widget = find(self.kiosk.root, name)
         if widget is None:
-            raise LookupError(f"tour: no widget named {name!r} on {self.kiosk.screen_name}")
+            raise LookupError(f"tour: no widget named {name!r} on {self.kiosk.shown}")
         tap(widget)
         yield FRAMES
 
@@ -151,7 +157,7 @@ class Tour:
     def _tap_row(self) -> Iterator[int]:
         row = find_row(self.kiosk.root)
         if row is None:
-            raise LookupError(f"tour: no list row on {self.kiosk.screen_name}")
+            raise LookupError(f"tour: no list row on {self.kiosk.shown}")
         tap(row)
         yield FRAMES
 
@@ -205,7 +211,7 @@ class Tour:
             for key in "BDCDJ":
                 yield from self._tap(f"key-{key}")
             self.shoot("search")
-            kiosk.go(Place("attract"))
+            kiosk.go(Place(Screen.ATTRACT))
             yield FRAMES
             self.shoot("attract")
             if not elder:
@@ -214,12 +220,10 @@ class Tour:
     def _loading(self) -> Iterator[int]:
         """What a new kiosk shows before its first release (drawn, then restored)."""
         kiosk = self.kiosk
-        library, kiosk.library = kiosk.library, None
-        kiosk.loading_reason = "尚未收到内容"
         kiosk.home()
+        kiosk.show_loading(NO_RELEASE)
         yield FRAMES
         self.shoot("loading")
-        kiosk.library = library
         kiosk.set_elder(elder=False)
 
     def _special_details(self) -> list[tuple[Place, str]]:
@@ -241,7 +245,7 @@ class Tour:
             if steps and image:
                 break
         if steps:
-            found.append((Place("detail", item=steps), "power_flowchart"))
+            found.append((Place(Screen.DETAIL, item=steps), "power_flowchart"))
         if image:
-            found.append((Place("detail", item=image), "power_flowchart_image"))
+            found.append((Place(Screen.DETAIL, item=image), "power_flowchart_image"))
         return found

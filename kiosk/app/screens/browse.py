@@ -19,7 +19,7 @@ from kivy.uix.scrollview import ScrollView
 
 from kiosk.app.widgets.basic import Badge, Progress, TapButton, Text
 from kiosk.viewmodels.home import tiles
-from kiosk.viewmodels.nav import Place
+from kiosk.viewmodels.nav import Place, Screen
 from kiosk.viewmodels.sections import section
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ def build_home(ui: Ui, *, landscape: bool) -> BoxLayout:
         TapButton(
             "搜索：输入拼音首字母，如 bdcdj（不动产登记）",
             theme,
-            lambda: ui.go(Place("search")),
+            lambda: ui.go(Place(Screen.SEARCH)),
             primary=False,
             name="search",
             height=dp(theme.touch_dp * 1.5),
@@ -74,9 +74,9 @@ def build_home(ui: Ui, *, landscape: bool) -> BoxLayout:
 def _open_section(ui: Ui, key: str) -> None:
     found = section(key)
     if found.facets:
-        ui.go(Place("groups", key, found.facets[0].key))
+        ui.go(Place(Screen.GROUPS, key, found.facets[0].key))
     else:
-        ui.go(Place("list", key))
+        ui.go(Place(Screen.LIST, key))
 
 
 def build_groups(ui: Ui, place: Place) -> BoxLayout:
@@ -92,7 +92,7 @@ def build_groups(ui: Ui, place: Place) -> BoxLayout:
             TapButton(
                 ("● " if chosen else "") + facet.label,
                 theme,
-                partial(ui.go, Place("groups", place.section, facet.key)),
+                partial(ui.go, Place(Screen.GROUPS, place.section, facet.key)),
                 primary=chosen,
                 name=f"facet-{facet.key}",
             )
@@ -107,7 +107,7 @@ def build_groups(ui: Ui, place: Place) -> BoxLayout:
                 TapButton(
                     f"{group.label}（{group.count}）",
                     theme,
-                    partial(ui.go, Place("list", place.section, place.facet, group.key)),
+                    partial(ui.go, Place(Screen.LIST, place.section, place.facet, group.key)),
                     primary=False,
                     name=f"group-{group.key}",
                 )
@@ -196,7 +196,7 @@ class RowView(ButtonBehavior, BoxLayout):  # type: ignore[misc]
     def on_release(self) -> None:
         """Open the item."""
         if RowView.ui is not None and self.item:
-            RowView.ui.go(Place("detail", item=self.item))
+            RowView.ui.go(Place(Screen.DETAIL, item=self.item))
 
 
 def build_list(ui: Ui, place: Place) -> BoxLayout:

@@ -1,8 +1,10 @@
 """Kiosk app tests: a kiosk home holding the demo county, and one offscreen Kivy window.
 
 Kivy reads its environment once, at import: it is set here, before any test
-module imports Kivy (kivy.md §4.2).  Widget tests share one session window;
-whole-app tests run ``gongkai kiosk`` in a subprocess under Xvfb.
+module imports Kivy (kivy.md §4.2).  Widget tests share one session window,
+and so does the real app driven in-process by ``pilot`` (pilot.py), started
+and stopped per test; whole-app tests with real X input run ``gongkai kiosk``
+in a subprocess under Xvfb.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ def window(tmp_path_factory):
 
     Config.set("graphics", "width", "1080")
     Config.set("graphics", "height", "1920")
+    Config.set("kivy", "exit_on_escape", "0")  # as the kiosk's own configure() sets it
     for key, _ in Config.items("input"):
         Config.remove_option("input", key)
     from kivy.base import EventLoop
@@ -62,3 +65,12 @@ def pump(window):
             EventLoop.idle()
 
     return _pump
+
+
+@pytest.fixture
+def pilot(window, county_home):
+    """The real kiosk app on the demo county's release, in this process (see pilot.py)."""
+    from .pilot import fly
+
+    with fly(county_home) as running:
+        yield running
