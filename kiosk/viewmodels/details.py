@@ -61,21 +61,7 @@ if TYPE_CHECKING:
     )
     from kiosk.viewmodels.library import Library
 
-__all__ = [
-    "Attachment",
-    "Block",
-    "ChartBlock",
-    "Detail",
-    "Fields",
-    "FlowchartBlock",
-    "Heading",
-    "ImageBlock",
-    "Paragraph",
-    "ProgressBlock",
-    "QrTarget",
-    "Timeline",
-    "build_detail",
-]
+__all__ = ["build_detail"]
 
 
 def build_detail(library: Library, entity_id: str, today: date) -> Detail | None:

@@ -13,7 +13,7 @@ from kivy.uix.scrollview import ScrollView
 from kiosk.app.widgets.basic import Badge, Card, Progress, QrCode, TapButton, Text
 from kiosk.app.widgets.charts import BarChartView
 from kiosk.app.widgets.flowchart import FlowchartView
-from kiosk.viewmodels.details import (
+from kiosk.viewmodels.blocks import (
     Attachment,
     ChartBlock,
     Detail,
@@ -25,15 +25,15 @@ from kiosk.viewmodels.details import (
     ProgressBlock,
     QrTarget,
     Timeline,
-    build_detail,
 )
+from kiosk.viewmodels.details import build_detail
 from kiosk.viewmodels.flowchart import layout_flowchart
 
 if TYPE_CHECKING:
     from kivy.uix.widget import Widget
 
     from kiosk.app.context import Ui
-    from kiosk.viewmodels.details import Block
+    from kiosk.viewmodels.blocks import Block
     from kiosk.viewmodels.nav import Place
     from kiosk.viewmodels.theme import Theme
 

@@ -15,15 +15,15 @@ import pytest
 
 from content.enums import EntityType
 from kiosk.agent.reader import ReleaseReader
-from kiosk.viewmodels.details import (
+from kiosk.viewmodels.blocks import (
     Attachment,
     ChartBlock,
     FlowchartBlock,
     ImageBlock,
     ProgressBlock,
     Timeline,
-    build_detail,
 )
+from kiosk.viewmodels.details import build_detail
 from kiosk.viewmodels.home import attract_slides, tiles
 from kiosk.viewmodels.idle import IdlePolicy
 from kiosk.viewmodels.library import Library
