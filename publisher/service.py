@@ -157,7 +157,7 @@ class PublisherService:
                      f"({report.error}); trying each next slide")  # fmt: skip
 
     def _refresh(self) -> None:
-        renewed = self.builder.repository().refresh()
+        renewed = self.builder.refresh()
         if renewed:
             _say(f"re-signed {', '.join(renewed)}")
 
