@@ -173,7 +173,7 @@ def _safe_name(name: str) -> str:
 
 def _ascii(text: str) -> str:
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return _UNSAFE_NAME.sub("_", plain).strip(" ._")
+    return _UNSAFE_NAME.sub("_", plain).strip(" .")
 
 
 def _read(target: Path, start: int, length: int) -> bytes:
