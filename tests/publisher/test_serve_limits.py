@@ -301,3 +301,17 @@ def test_a_document_is_served_in_byte_ranges(publisher):
     assert (fresh[0], fresh[2]) == (206, whole[:10])
     status, headers, body = request(url, method="HEAD")
     assert (status, headers["Content-Length"], body) == (200, str(size), b"")
+
+
+def test_a_pokes_stream_outlives_the_request_timeout(publisher):
+    sock = _connect(publisher.port, "127.0.0.5")
+    sock.sendall(b"GET /api/channels/county/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    sock.settimeout(5)
+    assert sock.recv(4096).startswith(b"HTTP/1.1 200")
+    time.sleep(LIMITS["request_timeout"] * 2)  # the client owes nothing: no deadline
+    sock.settimeout(0.2)
+    try:
+        assert sock.recv(4096) != b""  # a keepalive or a poke: still open
+    except TimeoutError:
+        pass  # nothing sent yet, and still open
+    sock.close()
