@@ -100,6 +100,7 @@ class PublisherService:
                 log_level="warning",
                 lifespan="off",
                 http=guarded_protocol(connections),
+                ws="none",  # no route speaks WebSocket: an upgrade is a plain request
                 timeout_keep_alive=max(1, round(limits.keep_alive_timeout)),
                 h11_max_incomplete_event_size=limits.max_header_bytes,
             )
