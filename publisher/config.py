@@ -24,6 +24,7 @@ __all__ = [
     "HttpSection",
     "ReviewSection",
     "Schedule",
+    "ServeSection",
     "SourceConfig",
     "TownConfig",
     "load_config",
@@ -77,6 +78,28 @@ class ReviewSection(_Section):
     max_removal_share: Annotated[float, Field(gt=0, le=1)] = 0.2
 
 
+class ServeSection(_Section):
+    """The limits `gongkai serve` enforces on every client (a hall network is not trusted)."""
+
+    #: Open connections in all; past it a new one is answered 503 and closed.
+    max_connections: Annotated[int, Field(ge=8, le=65_536)] = 512
+    #: Open connections from one client address (kiosks behind one NAT share one).
+    max_connections_per_address: Annotated[int, Field(ge=1, le=65_536)] = 32
+    #: Seconds a client has to send a whole request (line, headers, body), counted
+    #: from when the connection waits for it; then it is closed.
+    request_timeout: Annotated[float, Field(gt=0, le=300)] = 15.0
+    #: Seconds an idle keep-alive connection is kept after a response.
+    keep_alive_timeout: Annotated[float, Field(gt=0, le=300)] = 5.0
+    #: Longest request target (path and query), in bytes; longer is answered 414.
+    max_url_bytes: Annotated[int, Field(ge=256, le=65_536)] = 2048
+    #: Most bytes of request line and headers; more is answered 400.
+    max_header_bytes: Annotated[int, Field(ge=1024, le=1_048_576)] = 16_384
+    #: Most bytes of a kiosk's heartbeat body; more is answered 413 unread.
+    max_heartbeat_bytes: Annotated[int, Field(ge=1024, le=1_048_576)] = 16_384
+    #: Host names answered besides public_url's host and the loopback names.
+    allowed_hosts: tuple[str, ...] = ()
+
+
 class TownConfig(_Section):
     """A town of the county: its name and the pinyin id of its scope and channel."""
 
@@ -115,6 +138,7 @@ class Config(_Section):
     database: DatabaseSection = DatabaseSection()
     http: HttpSection = HttpSection()
     review: ReviewSection = ReviewSection()
+    serve: ServeSection = ServeSection()
     towns: tuple[TownConfig, ...] = ()
     sources: tuple[SourceConfig, ...] = ()
     #: ``[[boards]]`` tables, kept raw here: ``publisher.boards.config`` checks each
@@ -144,6 +168,14 @@ class Config(_Section):
         """The hosts a QR code may point at: the sources' sites and the publisher itself."""
         urls = [*(source.site for source in self.sources), self.publisher.public_url]
         return frozenset(host for host in (urlsplit(url).netloc for url in urls) if host)
+
+    def served_hosts(self) -> frozenset[str]:
+        """The ``Host`` names `gongkai serve` answers (lowercase, without port)."""
+        public = urlsplit(self.publisher.public_url).hostname or ""
+        names = {"127.0.0.1", "localhost", "[::1]", *self.serve.allowed_hosts}
+        if public:
+            names.add(f"[{public}]" if ":" in public else public)
+        return frozenset(name.lower() for name in names)
 
 
 class Schedule(BaseModel):
@@ -225,6 +257,21 @@ def render_config(*, name: str, towns: list[TownConfig], sources: list[SourceCon
         "# or a run removing more than this share of a source's items, is quarantined.",
         "max_rewrite_share = 0.5",
         "max_removal_share = 0.2",
+        "",
+        "[serve]",
+        "# Limits of `gongkai serve` for every client; see docs/operations.md.",
+        "# Open connections in all, and from one address (kiosks behind one NAT share one).",
+        "max_connections = 512",
+        "max_connections_per_address = 32",
+        "# Seconds to send a whole request; seconds an idle keep-alive connection is kept.",
+        "request_timeout = 15.0",
+        "keep_alive_timeout = 5.0",
+        "# Bytes: the request target, the request line and headers, a heartbeat body.",
+        "max_url_bytes = 2048",
+        "max_header_bytes = 16384",
+        "max_heartbeat_bytes = 16384",
+        "# Host names answered besides public_url's host and 127.0.0.1/localhost/[::1]:",
+        "allowed_hosts = []",
         "",
         "# The county's towns: each is a scope of content and a kiosk channel (town-<id>).",
     ]

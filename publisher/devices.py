@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Annotated, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from publisher.errors import InputError
 from publisher.store.models import Channel, ChannelRelease, Device
@@ -25,12 +26,21 @@ if TYPE_CHECKING:
 __all__ = [
     "DeviceError",
     "Heartbeat",
+    "HeartbeatError",
     "device_enrol",
     "device_for_token",
     "device_heartbeat",
     "device_revoke",
     "device_rows",
+    "heartbeat_parse",
 ]
+
+#: What the database's integer columns hold (PositiveIntegerField, PositiveBigIntegerField).
+_MAX_INT = 2**31 - 1
+_MAX_BIG = 2**63 - 1
+_EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+#: A kiosk's clock may run ahead of the publisher's by this much.
+_SKEW = timedelta(days=1)
 
 
 class DeviceError(InputError):
@@ -91,38 +101,80 @@ def device_for_token(token: str) -> Device | None:
     return Device.objects.filter(token_hash=_hash(token), revoked_at__isnull=True).first()
 
 
-class Heartbeat:
-    """What a kiosk reports; unknown fields are ignored, bad ones refused."""
+class HeartbeatError(InputError):
+    """A heartbeat was refused: ``field`` names what was wrong (``"body"``: the whole of it)."""
 
-    FIELDS = ("applied_version", "last_refresh_at", "last_refresh_ok", "last_error",
-              "disk_free", "uptime", "app_version")  # fmt: skip
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message)
+        self.field = field
 
-    def __init__(self, data: dict[str, Any]) -> None:
-        self.values: dict[str, Any] = {}
-        for name in self.FIELDS:
-            if name in data and data[name] is not None:
-                self.values[name] = self._clean(name, data[name])
 
-    @staticmethod
-    def _clean(name: str, value: Any) -> Any:
-        if name in {"applied_version", "disk_free", "uptime"}:
-            number = int(value)
-            if number < 0:
-                raise ValueError(f"{name} must be >= 0")
-            return number
-        if name == "last_refresh_ok":
-            return bool(value)
-        if name == "last_refresh_at":
-            moment = datetime.fromisoformat(str(value))
-            if moment.tzinfo is None:
-                raise ValueError("last_refresh_at needs a time zone")
-            return moment
-        return str(value)[:1000]
+class Heartbeat(BaseModel):
+    """What a kiosk reports: strict types, bounded values, no unknown fields.
+
+    ``"false"`` is not a boolean, ``3.9`` or ``true`` not a version, and a number
+    the database cannot hold is refused rather than stored wrong or crashing.
+    """
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    applied_version: Annotated[int, Field(ge=0, le=_MAX_INT)] | None = None
+    last_refresh_at: AwareDatetime | None = None
+    last_refresh_ok: bool | None = None
+    last_error: Annotated[str, Field(max_length=1000)] | None = None
+    disk_free: Annotated[int, Field(ge=0, le=_MAX_BIG)] | None = None
+    uptime: Annotated[int, Field(ge=0, le=_MAX_BIG)] | None = None
+    app_version: Annotated[str, Field(max_length=64)] | None = None
+
+    @field_validator("last_refresh_at")
+    @classmethod
+    def _plausible(cls, value: datetime | None) -> datetime | None:
+        if value is not None and not _EARLIEST <= value <= timezone.now() + _SKEW:
+            raise ValueError("must lie between the year 2000 and tomorrow")
+        return value
+
+
+def heartbeat_parse(body: bytes) -> Heartbeat:
+    """Read a heartbeat body (a JSON object; an empty body reports nothing).
+
+    Raises:
+        HeartbeatError: not a JSON object, nested too deep, or a field fails the schema
+            (the first such field is named).
+    """
+    # The JSON parser itself stops at a bounded depth: a nesting bomb is one more error.
+    try:
+        return Heartbeat.model_validate_json(body or b"{}")
+    except ValidationError as exc:
+        first = exc.errors(include_url=False, include_input=False)[0]
+        field = ".".join(str(part) for part in first["loc"]) or "body"
+        raise HeartbeatError(f"{field}: {first['msg']}", field=field) from None
 
 
 def device_heartbeat(*, device: Device, heartbeat: Heartbeat, address: str) -> None:
-    """Record a heartbeat on the device row."""
-    values = {**heartbeat.values, "last_seen_at": timezone.now(), "address": address[:64]}
+    """Record a heartbeat on the device row.
+
+    Raises:
+        HeartbeatError: it reports a version newer than its channel's latest release
+            (nothing is recorded).
+    """
+    applied = heartbeat.applied_version
+    if applied is not None:
+        latest = (
+            ChannelRelease.objects.filter(channel_id=device.channel_id)
+            .order_by("-version")
+            .values_list("version", flat=True)
+            .first()
+        ) or 0
+        if applied > latest:
+            raise HeartbeatError(
+                f"applied_version: {applied} is newer than the channel's latest release ({latest})",
+                field="applied_version",
+            )
+    values = {
+        **heartbeat.model_dump(exclude_none=True),
+        "last_seen_at": timezone.now(),
+        "address": address[:64],
+    }
     Device.objects.filter(pk=device.pk).update(**values)
 
 

@@ -8,6 +8,7 @@ changes within seconds and re-signs metadata before it expires.
 from __future__ import annotations
 
 import logging
+import resource
 import threading
 import time
 from typing import TYPE_CHECKING
@@ -27,6 +28,8 @@ from publisher.release.builder import ReleaseBuilder, ReleaseError, channels_of
 from publisher.store.approved import ApprovedCache
 from publisher.sync import SyncEngine
 from publisher.web import views
+from publisher.web.connections import ConnectionLimits, guarded_protocol
+from publisher.web.guard import RequestGuard
 from publisher.web.pokes import PokeHub
 
 if TYPE_CHECKING:
@@ -68,6 +71,7 @@ class PublisherService:
             documents=home.documents,
             hub=self.hub,
             channels=set(channels_of(config)),
+            max_heartbeat=config.serve.max_heartbeat_bytes,
         )
         self.boards = BoardRunner(home=home, config=config, approved=approved)
         self.scheduler = build_scheduler(
@@ -79,9 +83,26 @@ class PublisherService:
             boards_evaluate=_job(self._boards),
             boards_cycle=_job(self._boards_cycle),
         )
+        limits = config.serve
+        app = RequestGuard(
+            get_asgi_application(), hosts=config.served_hosts(), max_url_bytes=limits.max_url_bytes
+        )
+        connections = ConnectionLimits(
+            max_connections=_within_open_files(limits.max_connections),
+            max_per_address=limits.max_connections_per_address,
+            request_timeout=limits.request_timeout,
+        )
         self.server = uvicorn.Server(
             uvicorn.Config(
-                get_asgi_application(), host=host, port=port, log_level="warning", lifespan="off"
+                app,
+                host=host,
+                port=port,
+                log_level="warning",
+                lifespan="off",
+                http=guarded_protocol(connections),
+                ws="none",  # no route speaks WebSocket: an upgrade is a plain request
+                timeout_keep_alive=max(1, round(limits.keep_alive_timeout)),
+                h11_max_incomplete_event_size=limits.max_header_bytes,
             )
         )
 
@@ -157,7 +178,7 @@ class PublisherService:
                      f"({report.error}); trying each next slide")  # fmt: skip
 
     def _refresh(self) -> None:
-        renewed = self.builder.repository().refresh()
+        renewed = self.builder.refresh()
         if renewed:
             _say(f"re-signed {', '.join(renewed)}")
 
@@ -177,6 +198,18 @@ def _job(body: Callable[..., None]) -> Callable[..., None]:
             close_old_connections()
 
     return run
+
+
+def _within_open_files(wanted: int) -> int:
+    """``wanted``, or fewer when the open-file limit would run out first."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        return wanted
+    # Keep files for the database, the repository and the documents being served.
+    allowed = max(8, soft - 64)
+    if allowed < wanted:
+        log.warning("max_connections %d lowered to %d by the open-file limit", wanted, allowed)
+    return min(wanted, allowed)
 
 
 def _say(message: str) -> None:

@@ -17,6 +17,7 @@ from publisher.home import resolve_home
 from publisher.tomlfile import ConfigError
 
 _HOME = resolve_home(None)
+_LOOPBACK = ["127.0.0.1", "localhost", "[::1]"]
 
 
 def _database_url() -> str:
@@ -24,6 +25,13 @@ def _database_url() -> str:
         return _HOME.config().database.url if _HOME.exists() else "sqlite:///db.sqlite3"
     except ConfigError:
         return "sqlite:///db.sqlite3"  # the CLI reports the config error itself
+
+
+def _allowed_hosts() -> list[str]:
+    try:
+        return sorted(_HOME.config().served_hosts()) if _HOME.exists() else _LOOPBACK
+    except ConfigError:
+        return _LOOPBACK
 
 
 def _database(url: str) -> dict[str, object]:
@@ -47,7 +55,8 @@ BASE_DIR = Path(__file__).resolve().parent
 # Only signs sessions of the (later) staff UI; a fresh one per process is safe until then.
 SECRET_KEY = secrets.token_urlsafe(48)
 DEBUG = False
-ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+# The same names the request guard answers (publisher.web.guard checks them first).
+ALLOWED_HOSTS = _allowed_hosts()
 INSTALLED_APPS = ["django.contrib.contenttypes", "publisher.store"]
 ROOT_URLCONF = "publisher.web.urls"
 MIDDLEWARE: list[str] = []

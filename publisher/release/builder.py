@@ -5,11 +5,20 @@ content changed: the manifest's ``content_digest`` is compared with the last
 release's. Objects are written content-addressed (existing ones are kept),
 images are linked from the document store, and all changed manifests go out
 in one TUF targets version. After publishing, ``notify`` pokes the channel.
+
+Two builds never interleave: each holds ``release.lock`` in the home (an
+``flock``), whether it runs from `gongkai release` or from the scheduler. A
+channel's dirty mark is cleared only when no approval came after the build
+read the approved content (its ``dirty_count`` is unchanged); otherwise it
+stays dirty and the next build releases it.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -23,15 +32,19 @@ from publisher.release.keys import KeyStore
 from publisher.release.tuf_repo import TufRepository
 from publisher.store.approved import ApprovedCache, approved_entities
 from publisher.store.models import Channel, ChannelRelease
+from publisher.store.services.channels import channels_clear_dirty, channels_dirty_counts
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
     from datetime import datetime
 
     from publisher.config import Config
     from publisher.home import Home
 
-__all__ = ["ReleaseBuilder", "ReleaseError", "ReleaseOutcome", "channels_of"]
+__all__ = ["LOCK_WAIT", "ReleaseBuilder", "ReleaseError", "ReleaseOutcome", "channels_of"]
+
+#: Seconds a build waits for another one (CLI or scheduler) to finish.
+LOCK_WAIT = 300.0
 
 
 class ReleaseError(InputError):
@@ -63,6 +76,9 @@ class ReleaseBuilder:
         notify: called with (channel, version) after a release is published.
         now: the clock.
         approved: validated approved entities, shared with the boards in ``gongkai serve``.
+        after_read: called once the build has read the approved content and before
+            it clears any dirty mark (a seam for tests of approvals landing mid-build).
+        lock_wait: seconds to wait for another build holding the home's release lock.
     """
 
     def __init__(
@@ -73,6 +89,8 @@ class ReleaseBuilder:
         notify: Callable[[str, int], None] | None = None,
         now: Callable[[], datetime] = timezone.now,
         approved: ApprovedCache | None = None,
+        after_read: Callable[[], None] | None = None,
+        lock_wait: float = LOCK_WAIT,
     ) -> None:
         self.home = home
         self.config = config
@@ -80,6 +98,8 @@ class ReleaseBuilder:
         self._now = now
         self._cache = EntryCache()
         self._approved = ApprovedCache() if approved is None else approved
+        self._after_read = after_read
+        self._lock_wait = lock_wait
 
     def repository(self) -> TufRepository:
         """The home's TUF repository.
@@ -92,13 +112,28 @@ class ReleaseBuilder:
             raise ReleaseError("no TUF repository yet: run `gongkai keys init` first")
         return repo
 
+    def refresh(self) -> list[str]:
+        """Re-sign the metadata that expires soon (under the release lock); the roles renewed.
+
+        Raises:
+            ReleaseError: no repository, or another build held the lock too long.
+        """
+        repo = self.repository()
+        with self._exclusive():
+            return repo.refresh()
+
     def build(self, channels: list[str] | None = None) -> list[ReleaseOutcome]:
         """Release every given channel (all by default) whose content changed.
 
         Raises:
-            ReleaseError: no repository, or an unknown channel.
+            ReleaseError: no repository, an unknown channel, or another build held
+                the home's release lock longer than ``lock_wait``.
         """
         repo = self.repository()
+        with self._exclusive():
+            return self._build(repo, channels)
+
+    def _build(self, repo: TufRepository, channels: list[str] | None) -> list[ReleaseOutcome]:
         known = channels_of(self.config)
         chosen = channels or known
         unknown = [c for c in chosen if c not in known]
@@ -106,7 +141,12 @@ class ReleaseBuilder:
             raise ReleaseError(
                 f"unknown channels: {', '.join(unknown)} (known: {', '.join(known)})"
             )
+        # The counters are read before the content: a mark after this point keeps
+        # its channel dirty, even when the read below happened to include it.
+        seen = channels_dirty_counts(chosen)
         entities = approved_entities(cache=self._approved)
+        if self._after_read is not None:
+            self._after_read()
         now = self._now()
         manifests: dict[str, bytes] = {}
         pending: list[tuple[Channel, int, ReleaseOutcome, str, str]] = []
@@ -127,7 +167,7 @@ class ReleaseBuilder:
             count = sum(index.count for index in plan.manifest.indexes.values())
             if last is not None and last.content_digest == plan.manifest.content_digest:
                 outcomes.append(ReleaseOutcome(key, None, count, 0, 0))
-                Channel.objects.filter(pk=channel.pk).update(dirty_since=None)
+                channels_clear_dirty(key=key, seen=seen[key])
                 continue
             new = sum(repo.put_object(sha, raw) for sha, raw in plan.objects.items())
             new += sum(self._link_file(repo, sha) for sha in plan.files)
@@ -154,7 +194,7 @@ class ReleaseBuilder:
                         bytes=outcome.bytes,
                         created_at=now,
                     )
-                    Channel.objects.filter(pk=channel.pk).update(dirty_since=None)
+                    channels_clear_dirty(key=channel.key, seen=seen[channel.key])
             for channel, version, *_ in pending:
                 if self._notify is not None:
                     self._notify(channel.key, version)
@@ -170,6 +210,27 @@ class ReleaseBuilder:
         return self.build(chosen) if chosen else []
 
     # --- helpers --------------------------------------------------------------------
+
+    @contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        """Hold the home's release lock (one build or re-signing at a time, any process)."""
+        self.home.root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.home.root / "release.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            deadline = time.monotonic() + self._lock_wait
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise ReleaseError(
+                            f"another release is being built in {self.home.root}; try again"
+                        ) from None
+                    time.sleep(0.05)
+            yield
+        finally:
+            os.close(fd)  # closing the descriptor releases the lock
 
     def _has_file(self, sha256: str) -> bool:
         return self.home.document_path(sha256).exists()

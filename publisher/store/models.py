@@ -190,6 +190,10 @@ class Channel(models.Model):
     key = models.CharField(max_length=64, unique=True)
     #: Set when approved content affecting the channel changed; cleared by a release.
     dirty_since = models.DateTimeField(null=True, blank=True)
+    #: Counts every change that marked the channel dirty. A build notes it before it
+    #: reads the approved content and clears ``dirty_since`` only if it is unchanged,
+    #: so an approval landing during the build is never cleared unreleased.
+    dirty_count = models.PositiveBigIntegerField(default=0)
 
     def __str__(self) -> str:
         return self.key

@@ -1,29 +1,28 @@
-"""HTTP views: the repository (static, with caching headers), pokes, heartbeats.
+"""HTTP views: the repository (static, with caching headers), documents, pokes, heartbeats.
 
 The repository is plain files: everything but ``timestamp.json`` is named by
 version or hash and never changes, so it is served ``immutable``; a mirror or
-CDN in front needs no trust. Mutating endpoints need a device's bearer token.
+CDN in front needs no trust. Mirrored documents open on a phone under their
+own name (``publisher.web.files``). Mutating endpoints need a device's bearer
+token. Each view declares the methods and body it takes with
+:func:`~publisher.web.guard.accepts`; the request guard in front refuses the
+rest before a byte of body is read.
 """
 
 from __future__ import annotations
 
-import asyncio
-import json
-import mimetypes
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from asgiref.sync import sync_to_async
-from django.http import (
-    FileResponse,
-    HttpResponse,
-    HttpResponseNotAllowed,
-    JsonResponse,
-    StreamingHttpResponse,
-)
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from publisher.devices import Heartbeat, device_for_token, device_heartbeat
+from publisher.devices import HeartbeatError, device_for_token, device_heartbeat, heartbeat_parse
+from publisher.web.documents import DocumentFaces
+from publisher.web.files import content_disposition, file_response
+from publisher.web.guard import accepts
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -32,10 +31,16 @@ if TYPE_CHECKING:
 
 __all__ = ["configure", "documents", "events", "heartbeat", "repository"]
 
+log = logging.getLogger("gongkai.serve")
 IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "no-cache"
+#: The default cap of a heartbeat body (``[serve] max_heartbeat_bytes``).
 MAX_HEARTBEAT = 16 * 1024
-SMALL_FILE = 4 * 1024 * 1024
+#: A document from a county site must never run as a page of the publisher.
+_DOCUMENT_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "sandbox; default-src 'none'",
+}
 
 
 class _State:
@@ -43,32 +48,60 @@ class _State:
     documents: Path = Path("documents")
     hub: PokeHub | None = None
     channels: frozenset[str] = frozenset()
+    faces: DocumentFaces = DocumentFaces()
 
 
-def configure(*, repository: Path, documents: Path, hub: PokeHub, channels: set[str]) -> None:
+def configure(
+    *,
+    repository: Path,
+    documents: Path,
+    hub: PokeHub,
+    channels: set[str],
+    max_heartbeat: int = MAX_HEARTBEAT,
+) -> None:
     """Tell the views where the files are and which hub pokes (done once by `serve`)."""
     _State.repository = repository.resolve()
     _State.documents = documents.resolve()
     _State.hub = hub
     _State.channels = frozenset(channels)
+    _State.faces = DocumentFaces()
+    accepts("POST", max_body=max_heartbeat)(heartbeat)  # the guard reads the tuned cap
 
 
-async def repository(request: HttpRequest, path: str) -> HttpResponse | FileResponse:
+@accepts("GET", "HEAD")
+async def repository(request: HttpRequest, path: str) -> HttpResponse | StreamingHttpResponse:
     """Serve a repository file; timestamp.json briefly cached, the rest immutable."""
-    return await _file(request, _State.repository, path, mutable=path == "metadata/timestamp.json")
-
-
-async def documents(request: HttpRequest, sha256: str) -> HttpResponse | FileResponse:
-    """Serve a mirrored document by hash (what kiosk QR codes may point to)."""
-    if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
+    target = _inside(_State.repository, path)
+    if target is None:
         return HttpResponse(status=404)
-    return await _file(request, _State.documents, f"{sha256[:2]}/{sha256}", mutable=False)
+    mutable = path == "metadata/timestamp.json"
+    kind = "application/json" if target.suffix == ".json" else None
+    headers = {"Cache-Control": SHORT if mutable else IMMUTABLE}
+    return await file_response(request, target, headers=headers, media_type=kind)
 
 
-async def events(request: HttpRequest, channel: str) -> HttpResponse | StreamingHttpResponse:
+@accepts("GET", "HEAD")
+async def documents(request: HttpRequest, sha256: str) -> HttpResponse | StreamingHttpResponse:
+    """Serve a mirrored document by hash (what kiosk QR codes point to), to open on a phone."""
+    target = _inside(_State.documents, f"{sha256[:2]}/{sha256}")
+    if target is None:
+        return HttpResponse(status=404)
+    face = await sync_to_async(_State.faces.get)(sha256)
+    headers = {
+        "Cache-Control": IMMUTABLE,
+        "Content-Disposition": content_disposition(face.name, inline=face.inline),
+        **_DOCUMENT_HEADERS,
+    }
+    kind = face.media_type if face.inline else "application/octet-stream"
+    return await file_response(request, target, headers=headers, media_type=kind)
+
+
+@accepts("GET")
+async def events(
+    request: HttpRequest,  # noqa: ARG001 - a view's signature
+    channel: str,
+) -> HttpResponse | StreamingHttpResponse:
     """The server-sent events of a channel: a poke per new release."""
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET"])
     if channel not in _State.channels or _State.hub is None:
         return HttpResponse(status=404)
     response = StreamingHttpResponse(_State.hub.stream(channel), content_type="text/event-stream")
@@ -77,51 +110,33 @@ async def events(request: HttpRequest, channel: str) -> HttpResponse | Streaming
     return response
 
 
+@accepts("POST", max_body=MAX_HEARTBEAT)
 @csrf_exempt
 async def heartbeat(request: HttpRequest) -> HttpResponse:
-    """A kiosk's report; 401 and nothing recorded for an unknown or revoked token."""
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    """A kiosk's report; 401 for an unknown or revoked token, 400 naming a bad field.
+
+    Nothing is recorded from a refused heartbeat.
+    """
     auth = request.headers.get("Authorization", "")
     token = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else ""
     device = await sync_to_async(device_for_token)(token)
     if device is None:
         return JsonResponse({"error": "unknown or revoked token"}, status=401)
-    if len(request.body) > MAX_HEARTBEAT:
-        return JsonResponse({"error": "too large"}, status=413)
-    try:
-        data = json.loads(request.body or b"{}")
-        report = Heartbeat(data if isinstance(data, dict) else {"_": None})
-        if not isinstance(data, dict):
-            return JsonResponse({"error": "a JSON object is required"}, status=400)
-    except (ValueError, TypeError) as exc:
-        return JsonResponse({"error": str(exc)}, status=400)
     address = request.META.get("REMOTE_ADDR", "")
-    await sync_to_async(device_heartbeat)(device=device, heartbeat=report, address=address)
+    try:
+        report = heartbeat_parse(request.body)
+        await sync_to_async(device_heartbeat)(device=device, heartbeat=report, address=address)
+    except HeartbeatError as exc:
+        return JsonResponse({"error": str(exc), "field": exc.field}, status=400)
     return HttpResponse(status=204)
 
 
-async def _file(
-    request: HttpRequest, root: Path, path: str, *, mutable: bool
-) -> HttpResponse | FileResponse:
-    if request.method not in {"GET", "HEAD"}:
-        return HttpResponseNotAllowed(["GET", "HEAD"])
-    target = (root / path).resolve()
-    if not target.is_relative_to(root) or not target.is_file():
-        return HttpResponse(status=404)
-    stat = target.stat()
-    etag = f'"{int(stat.st_mtime_ns):x}-{stat.st_size:x}"'
-    headers = {"ETag": etag, "Cache-Control": SHORT if mutable else IMMUTABLE}
-    if request.headers.get("If-None-Match") == etag:
-        return HttpResponse(status=304, headers=headers)
-    kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-    if target.suffix == ".json":
-        kind = "application/json"
-    if stat.st_size <= SMALL_FILE:
-        # Release objects are small: read them whole, off the event loop.
-        body = await asyncio.to_thread(target.read_bytes)
-        return HttpResponse(body, content_type=kind, headers=headers)
-    response = FileResponse(target.open("rb"), content_type=kind)
-    for name, value in headers.items():
-        response[name] = value
-    return response
+def _inside(root: Path, path: str) -> Path | None:
+    """The file at ``path`` under ``root``, or None (outside it, missing, or unnameable)."""
+    try:
+        target = (root / path).resolve()
+        if target.is_relative_to(root) and target.is_file():
+            return target
+    except (OSError, ValueError):  # a name the file system refuses (too long, NUL)
+        return None
+    return None

@@ -292,3 +292,69 @@ def test_releases_and_boards_share_one_cache_of_validated_content(tmp_path, capl
     Item.objects.filter(key=notices[1].id).update(state=Item.State.REMOVED)
     approved_entities(cache=fresh)
     assert len(fresh) == 2  # one valid, one remembered as invalid
+
+
+@pytest.mark.django_db
+def test_an_approval_landing_mid_build_is_not_cleared_unreleased(tmp_path):
+    home, config = _home(tmp_path)
+    _keys(home)
+    county = demo.generate_county()
+    first, second = [n for n in county.notices if n.scope == "county"][:2]
+    _approve([first])
+    landed = []
+
+    def approve_now():
+        # Between the build's read of the approved content and its clear of the flag.
+        if not landed:
+            landed.append(True)
+            _approve([second])
+
+    builder = ReleaseBuilder(home=home, config=config, after_read=approve_now)
+    assert {o.channel: o.version for o in builder.build_dirty()}["county"] == 1
+    assert landed
+    assert Channel.objects.get(key="county").dirty_since is not None  # still to release
+    again = {o.channel: o for o in builder.build_dirty()}
+    assert again["county"].version == 2
+    assert again["county"].entities == 2  # the approval that landed mid-build
+    assert not Channel.objects.filter(dirty_since__isnull=False).exists()
+    assert builder.build_dirty() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_builds_of_one_home_never_interleave(tmp_path):
+    home, config = _home(tmp_path)
+    _keys(home)
+    _approve([next(n for n in demo.generate_county().notices if n.scope == "county")])
+    inside, release, events = threading.Event(), threading.Event(), []
+
+    def hold():
+        events.append("first read")
+        inside.set()
+        assert release.wait(20)
+        events.append("first done")
+
+    holder = ReleaseBuilder(home=home, config=config, after_read=hold)
+    other = ReleaseBuilder(
+        home=home, config=config, after_read=lambda: events.append("second read")
+    )
+    first = threading.Thread(target=holder.build)
+    first.start()
+    assert inside.wait(20)
+    second = threading.Thread(target=other.build)
+    second.start()
+    second.join(0.5)
+    assert second.is_alive()  # waiting for the lock, not building
+    release.set()
+    first.join(20)
+    second.join(20)
+    assert events == ["first read", "first done", "second read"]
+    impatient = ReleaseBuilder(home=home, config=config, after_read=hold, lock_wait=0.2)
+    release.clear()
+    inside.clear()
+    blocker = threading.Thread(target=holder.build)
+    blocker.start()
+    assert inside.wait(20)
+    with pytest.raises(ReleaseError, match="another release is being built"):
+        impatient.build()
+    release.set()
+    blocker.join(20)
