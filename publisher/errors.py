@@ -27,61 +27,23 @@ Hierarchy::
         └── SchedulerLockedError   another ``gongkai serve`` holds the home's lock
                                    (a RuntimeError)
 
-The two roots are defined here; each leaf lives beside the code that raises it
-and is exported from this module on first use (so importing the tree loads no
-Django model). Callers catch a branch to decide: an ``InputError`` is reported
-to the person who can fix it, an ``UnavailableError`` is logged and retried.
-Leaves that were built-in exceptions before keep that base too, so older
-``except ValueError`` / ``except RuntimeError`` handlers still catch them.
+The roots are defined here; each leaf lives beside the code that raises it
+(``publisher.tomlfile``, ``publisher.home_init``, ``publisher.release.builder``,
+``publisher.release.services``, ``publisher.devices``, ``publisher.store.services``,
+``publisher.boards.config``, ``publisher.boards.services``,
+``publisher.sources.errors``, ``publisher.boards.drivers.base``,
+``publisher.boards.fonts``, ``publisher.release.keys``, ``publisher.jobs``) and
+imports its branch from here, never the other way round: this module imports
+nothing of the publisher, so any module can raise into the tree. Callers catch
+a branch to decide: an ``InputError`` is reported to the person who can fix it,
+an ``UnavailableError`` is logged and retried. Leaves that were built-in
+exceptions before keep that base too, so older ``except ValueError`` /
+``except RuntimeError`` handlers still catch them.
 """
 
 from __future__ import annotations
 
-import typing
-
-from content import lazy
-
-if typing.TYPE_CHECKING:
-    from publisher.boards.config import UnknownBoardError
-    from publisher.boards.drivers.base import (
-        BoardContentError,
-        BoardError,
-        BoardRejectedError,
-        BoardUnreachableError,
-    )
-    from publisher.boards.fonts import FontMissingError
-    from publisher.boards.services import BoardRuleError
-    from publisher.devices import DeviceError
-    from publisher.home_init import HomeInitError
-    from publisher.jobs import SchedulerLockedError
-    from publisher.release.builder import ReleaseError
-    from publisher.release.keys import KeyStoreError
-    from publisher.release.services import KeySetupError
-    from publisher.sources.errors import SourceError
-    from publisher.store.services import ReviewError
-    from publisher.tomlfile import ConfigError
-
-__all__ = [
-    "BoardContentError",
-    "BoardError",
-    "BoardRejectedError",
-    "BoardRuleError",
-    "BoardUnreachableError",
-    "ConfigError",
-    "DeviceError",
-    "FontMissingError",
-    "HomeInitError",
-    "InputError",
-    "KeySetupError",
-    "KeyStoreError",
-    "PublisherError",
-    "ReleaseError",
-    "ReviewError",
-    "SchedulerLockedError",
-    "SourceError",
-    "UnavailableError",
-    "UnknownBoardError",
-]
+__all__ = ["InputError", "PublisherError", "UnavailableError"]
 
 
 class PublisherError(Exception):
@@ -94,26 +56,3 @@ class InputError(PublisherError):
 
 class UnavailableError(PublisherError):
     """A site, a board, a file, a key or a lock could not be reached or used."""
-
-
-__getattr__ = lazy.exports(
-    globals(),
-    {
-        "BoardContentError": "publisher.boards.drivers.base",
-        "BoardError": "publisher.boards.drivers.base",
-        "BoardRejectedError": "publisher.boards.drivers.base",
-        "BoardUnreachableError": "publisher.boards.drivers.base",
-        "UnknownBoardError": "publisher.boards.config",
-        "FontMissingError": "publisher.boards.fonts",
-        "BoardRuleError": "publisher.boards.services",
-        "DeviceError": "publisher.devices",
-        "HomeInitError": "publisher.home_init",
-        "SchedulerLockedError": "publisher.jobs",
-        "ReleaseError": "publisher.release.builder",
-        "KeyStoreError": "publisher.release.keys",
-        "KeySetupError": "publisher.release.services",
-        "SourceError": "publisher.sources.errors",
-        "ReviewError": "publisher.store.services",
-        "ConfigError": "publisher.tomlfile",
-    },
-)
