@@ -85,6 +85,10 @@ class ServeSection(_Section):
     max_connections: Annotated[int, Field(ge=8, le=65_536)] = 512
     #: Open connections from one client address (kiosks behind one NAT share one).
     max_connections_per_address: Annotated[int, Field(ge=1, le=65_536)] = 32
+    #: Addresses the per-address cap does not apply to (the total cap does): a
+    #: reverse proxy or town-hall mirror in front, which speaks for many kiosks at
+    #: once (nginx on this host connects from 127.0.0.1) and bounds its own clients.
+    proxy_addresses: tuple[str, ...] = ("127.0.0.1", "::1")
     #: Seconds a client has to send a whole request (line, headers, body), counted
     #: from when the connection waits for it; then it is closed.
     request_timeout: Annotated[float, Field(gt=0, le=300)] = 15.0
@@ -263,6 +267,8 @@ def render_config(*, name: str, towns: list[TownConfig], sources: list[SourceCon
         "# Open connections in all, and from one address (kiosks behind one NAT share one).",
         "max_connections = 512",
         "max_connections_per_address = 32",
+        "# Addresses exempt from the per-address cap: a reverse proxy or mirror in front.",
+        'proxy_addresses = ["127.0.0.1", "::1"]',
         "# Seconds to send a whole request; seconds an idle keep-alive connection is kept.",
         "request_timeout = 15.0",
         "keep_alive_timeout = 5.0",

@@ -90,6 +90,7 @@ class PublisherService:
         connections = ConnectionLimits(
             max_connections=_within_open_files(limits.max_connections),
             max_per_address=limits.max_connections_per_address,
+            proxies=frozenset(limits.proxy_addresses),
             request_timeout=limits.request_timeout,
         )
         self.server = uvicorn.Server(

@@ -12,7 +12,9 @@ makes a subclass of uvicorn's h11 protocol that:
   headers and body are in, then closes the connection;
 - refuses a connection at once when ``max_connections`` are open, or when its
   address already holds ``max_per_address`` (a misbehaving client takes only
-  its own share; the kiosks keep theirs).
+  its own share; the kiosks keep theirs). A reverse proxy's address
+  (``proxies``: nginx in front speaks for every kiosk from 127.0.0.1) has no
+  share of its own, only the total.
 
 A response being sent (a long document, a server-sent events stream) is not
 under the deadline: only what the client owes the server is.
@@ -52,6 +54,8 @@ class ConnectionLimits:
     max_connections: int = 512
     max_per_address: int = 32
     request_timeout: float = 15.0
+    #: Exempt from ``max_per_address`` (a proxy speaks for many clients).
+    proxies: frozenset[str] = frozenset()
 
 
 class _Registry:
@@ -66,9 +70,9 @@ class _Registry:
 
     def admit(self, address: str) -> bool:
         with self._lock:
-            if (
-                self.total >= self.limits.max_connections
-                or self.by_address[address] >= self.limits.max_per_address
+            if self.total >= self.limits.max_connections or (
+                self.by_address[address] >= self.limits.max_per_address
+                and address not in self.limits.proxies
             ):
                 self.refused += 1
                 return False
