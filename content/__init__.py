@@ -12,6 +12,8 @@ and the tests all share it. Entry points:
   (TypedDicts: what the kiosk reads, without loading the models);
 * ``content.release``: the release format (manifest, index trie, one walker);
 * ``content.linebreak``: the Chinese line-breaking rules (禁则) of kiosk and boards;
+* ``content.workdays``: the working-day calendar (holidays, 调休) of board
+  schedules and the application register's deadlines;
 * ``content.county_time``, ``content.atomicfile``, ``content.backoff``: the one
   county clock, atomic file write and retry back-off every package shares.
 """
