@@ -19,8 +19,8 @@ from urllib.parse import urlsplit
 
 from content.county_time import SHANGHAI
 from content.enums import Validity
+from publisher.boards.cardfont import face_for
 from publisher.boards.config import board_scope
-from publisher.boards.fonts import BoardFont, find_font
 from publisher.boards.layout import break_lines
 from publisher.boards.program import Program, Slide
 from publisher.boards.render import (
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from content.models import Leader, Notice, Project
+    from publisher.boards.cardfont import Face
     from publisher.boards.program import BoardConfig
     from publisher.boards.schedule import Content, Resolution, Rule
 
@@ -87,7 +88,7 @@ def program_for(
     resolution: Resolution,
     snapshot: ContentSnapshot,
     *,
-    font: BoardFont | None = None,
+    font: Face | None = None,
 ) -> Program:
     """The program ``board`` should play under ``resolution`` (blank when no winner)."""
     return Composer(snapshot).program(board, resolution, font=font)
@@ -109,13 +110,13 @@ class Composer:
         self._max = max_entries
 
     def program(
-        self, board: BoardConfig, resolution: Resolution, *, font: BoardFont | None = None
+        self, board: BoardConfig, resolution: Resolution, *, font: Face | None = None
     ) -> Program:
         """The program ``board`` should play under ``resolution`` (blank when no winner)."""
         winner = resolution.winner
         if winner is None:
             return Program(board.id, (blank_slide(board),), reason=resolution.why)
-        face = font or find_font(board.font_px)
+        face = font or face_for(board)
         local = resolution.at.astimezone(SHANGHAI)
         clock = any(part.kind == "clock" for part in winner.content)
         key = (
@@ -138,7 +139,7 @@ class Composer:
 
 
 def items_for(
-    board: BoardConfig, rule: Rule, snapshot: ContentSnapshot, at: datetime, font: BoardFont
+    board: BoardConfig, rule: Rule, snapshot: ContentSnapshot, at: datetime, font: Face
 ) -> list[Item]:
     """What ``rule`` shows on ``board`` at ``at``, as render items."""
     items: list[Item] = []
@@ -165,7 +166,7 @@ def check_rule(
     snapshot: ContentSnapshot,
     *,
     at: datetime,
-    font_for: Callable[[int], BoardFont] = find_font,
+    font_for: Callable[[BoardConfig], Face] = face_for,
 ) -> list[Problem]:
     """Every reason ``rule`` cannot be shown as saved, board by board (empty: fine)."""
     problems: list[Problem] = []
@@ -173,7 +174,7 @@ def check_rule(
     if not chosen:
         problems.append(Problem(rule.name, "-", "targets no configured board"))
     for board in chosen:
-        font = font_for(board.font_px)
+        font = font_for(board)
         for part in rule.content:
             if part.kind == "qr":
                 problems += _check_qr(rule, board, part, snapshot)
@@ -252,14 +253,14 @@ def _project_line(project: Project) -> str:
     return f"{project.name}\t完成率{shown}%"
 
 
-def _join(text: str, board: BoardConfig, font: BoardFont) -> str:
+def _join(text: str, board: BoardConfig, font: Face) -> str:
     if "\t" not in text:
         return text
     line = text.replace("\t", " ")
     return line if font.width(line) <= board.width else text.replace("\t", "\n")
 
 
-def _fitter(board: BoardConfig, font: BoardFont) -> Callable[[str], str]:
+def _fitter(board: BoardConfig, font: Face) -> Callable[[str], str]:
     """Summarise a text to at most :data:`MAX_PAGES` pages, ending with … when cut."""
     per_page = max(1, board.height // font.px)
     budget = per_page * MAX_PAGES

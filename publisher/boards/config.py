@@ -16,10 +16,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from publisher.boards.cardfont import BITMAP_SIZES, CARD_SIZES
 from publisher.boards.program import BoardConfig, Colors, DriverName
 from publisher.errors import InputError
 from publisher.tomlfile import line_of
@@ -82,7 +83,7 @@ class _BoardTable(BaseModel):
     width: Annotated[int, Field(ge=8, le=2048)]
     height: Annotated[int, Field(ge=8, le=1024)]
     colors: Colors
-    font_px: Literal[12, 16] = 16
+    font_px: int = 16
     brightness: Annotated[int, Field(ge=1, le=16)] = 16
     hours: str | tuple[str, str] = "00:00-24:00"
     baud: int = 9600
@@ -115,7 +116,10 @@ class _BoardTable(BaseModel):
             problems.append(
                 ("colors", f"{self.driver} boards are {' or '.join(_DRIVER_COLORS[self.driver])}")
             )
-        if self.height < self.font_px:
+        sizes = _font_sizes(self.driver)
+        if self.font_px not in sizes:
+            problems.append(("font_px", _font_sizes_message(self.driver, self.font_px)))
+        elif self.height < self.font_px:
             problems.append(("font_px", f"a {self.font_px} px font does not fit {self.height} px"))
         if self.driver in ("onbon-k", "onbon-g6", "flaschen-taschen"):
             if self.driver == "flaschen-taschen" and self.address.startswith("/"):
@@ -275,7 +279,8 @@ def render_boards(boards: Iterable[BoardConfig]) -> str:
         "#   driver: onbon-k (font card, GB2312 text), onbon-g6 (bitmap, BX-6Q/6E),",
         "#           flaschen-taschen (UDP PPM), preview (writes images to a folder)",
         "#   address: host:port, or a serial device (/dev/ttyUSB0) with baud = 9600",
-        "#   colors: mono, dual (red+green) or rgb; font_px: 12 or 16",
+        "#   colors: mono, dual (red+green) or rgb",
+        "#   font_px: 12 or 16 (bitmap boards); 16, 24 or 32 (onbon-k: the card's own fonts)",
         '#   hours: operating hours "07:30-18:00" (may cross midnight); blank outside',
         '#   groups: extra groups for schedules (every board is also in "all" and its town)',
     ]
@@ -316,6 +321,21 @@ def render_boards(boards: Iterable[BoardConfig]) -> str:
             '# hours = "07:30-18:00"',
         ]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _font_sizes(driver: str) -> tuple[int, ...]:
+    """The text sizes a board of ``driver`` can show: the card's own fonts, or the bitmap fonts."""
+    return tuple(CARD_SIZES) if driver == "onbon-k" else BITMAP_SIZES
+
+
+def _font_sizes_message(driver: str, px: int) -> str:
+    sizes = " or ".join(map(str, _font_sizes(driver)))
+    if driver == "onbon-k":
+        return (
+            f"an onbon-k card has no {px} px font: its built-in Chinese fonts are "
+            f"{sizes} px (\\FO000, \\FO001, \\FO002)"
+        )
+    return f"{driver} boards are drawn with bitmap fonts of {sizes} px, not {px}"
 
 
 def _address(parsed: _BoardTable, base: Path | None) -> str:

@@ -32,7 +32,7 @@ class BoardConfig:
     width: int
     height: int
     colors: Colors
-    font_px: Literal[12, 16] = 16
+    font_px: int = 16  # 12 or 16 (bitmap boards); 16, 24 or 32 (onbon-k: the card's fonts)
     brightness: int = 16  # 1..16, as Onbon cards count it
     hours: tuple[str, str] = ("00:00", "24:00")  # operating hours, local time
     baud: int = 9600  # serial only

@@ -23,7 +23,7 @@ import qrcode
 import qrcode.constants
 from PIL import Image
 
-from publisher.boards.fonts import BoardFont, gb2312_ok
+from publisher.boards.fonts import gb2312_ok
 from publisher.boards.layout import break_lines, pages
 from publisher.boards.program import Slide, TextColor
 
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import datetime
 
+    from publisher.boards.cardfont import Face
     from publisher.boards.program import BoardConfig
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "QrItem",
     "TextItem",
     "blank_slide",
+    "clock_text",
     "qr_fits",
     "render_items",
     "unshowable",
@@ -89,7 +91,7 @@ class ClockItem:
 Item = TextItem | QrItem | ClockItem
 
 
-def render_items(board: BoardConfig, font: BoardFont, items: Sequence[Item]) -> tuple[Slide, ...]:
+def render_items(board: BoardConfig, font: Face, items: Sequence[Item]) -> tuple[Slide, ...]:
     """The slides showing ``items`` on ``board``, in order.
 
     QR items on boards that are not full-colour, or too small for the code,
@@ -102,8 +104,7 @@ def render_items(board: BoardConfig, font: BoardFont, items: Sequence[Item]) -> 
                 board, font, item.text, color=item.color, seconds=item.seconds, kind="text"
             )
         elif isinstance(item, ClockItem):
-            local = item.at
-            text = f"{local:%Y年%m月%d日} 星期{_WEEKDAYS[local.weekday()]} {local:%H:%M}"
+            text = clock_text(item.at, board.width, max(1, board.height // font.px), font)
             slides += _text_slides(
                 board, font, text, color=item.color, seconds=item.seconds, kind="clock"
             )
@@ -112,12 +113,31 @@ def render_items(board: BoardConfig, font: BoardFont, items: Sequence[Item]) -> 
     return tuple(slides)
 
 
+def clock_text(at: datetime, width: int, lines: int, font: Face) -> str:
+    """The longest way of writing ``at`` (local time) that fits ``lines`` lines of ``width`` px.
+
+    From "2026年12月01日 星期二 08:30" down to "08:30", so a clock is always one
+    slide (one page), never a date cut over two.
+    """
+    weekday = _WEEKDAYS[at.weekday()]
+    candidates = (
+        f"{at:%Y年%m月%d日} 星期{weekday} {at:%H:%M}",
+        f"{at:%m月%d日} 星期{weekday} {at:%H:%M}",
+        f"{at:%m-%d} 周{weekday} {at:%H:%M}",
+        f"{at:%H:%M}",
+    )
+    for text in candidates:
+        if len(break_lines(text, width, font.width)) <= lines:
+            return text
+    return candidates[-1]
+
+
 def blank_slide(board: BoardConfig) -> Slide:
     """All LEDs off: what a board shows outside its hours or with nothing scheduled."""
     return Slide(image=_canvas(board), lines=(), seconds=60.0)
 
 
-def unshowable(board: BoardConfig, font: BoardFont, text: str) -> list[str]:
+def unshowable(board: BoardConfig, font: Face, text: str) -> list[str]:
     """Characters of ``text`` this board cannot show, in order of appearance.
 
     A font card (onbon-k) draws with its own GB2312 fonts; bitmap boards draw
@@ -158,14 +178,14 @@ def _ink(board: BoardConfig, color: str) -> int | tuple[int, int, int]:
     return 255 if board.colors == "mono" else RGB[color]  # mode "1" stores on as 255
 
 
-def _showable(board: BoardConfig, font: BoardFont, text: str) -> str:
+def _showable(board: BoardConfig, font: Face, text: str) -> str:
     bad = set(unshowable(board, font, text))
     return "".join(_MISSING if char in bad else char for char in text) if bad else text
 
 
 def _text_slides(
     board: BoardConfig,
-    font: BoardFont,
+    font: Face,
     text: str,
     *,
     color: TextColor,
@@ -195,7 +215,7 @@ def _text_slides(
 
 def _draw_lines(
     image: Image.Image,
-    font: BoardFont,
+    font: Face,
     lines: Sequence[str],
     *,
     left: int,
@@ -234,7 +254,7 @@ def _qr_matrix(url: str) -> list[list[bool]]:
     return matrix
 
 
-def _qr_slide(board: BoardConfig, font: BoardFont, item: QrItem) -> Slide:
+def _qr_slide(board: BoardConfig, font: Face, item: QrItem) -> Slide:
     matrix = _qr_matrix(item.url)
     size = len(matrix)
     scale = max(1, board.height // size)  # whole pixels per module: the grid stays sharp

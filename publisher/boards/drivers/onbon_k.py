@@ -28,6 +28,7 @@ from dataclasses import dataclass, replace
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
+from publisher.boards.cardfont import CARD_SIZES, card_width
 from publisher.boards.drivers._link import ByteLink, Exchanger, link_for
 from publisher.boards.drivers.base import (
     BoardContentError,
@@ -45,9 +46,14 @@ if TYPE_CHECKING:
     from publisher.boards.drivers._cache import EncodeCache
     from publisher.boards.program import BoardConfig, Program, Slide
 
-# Chinese and English built-in fonts by pixel height (K protocol §11.1).
-_FONT_CODES = {16: "000", 24: "001", 32: "002"}
+# Colour codes (K protocol §11.2) mean something only on a dual-colour card,
+# which has red and green LEDs (\C3 yellow lights both).  A mono card has one
+# colour and gets no colour code at all: \C2 would ask it for LEDs it lacks.
 _COLOR_CODES = {"red": "1", "green": "2", "yellow": "3"}
+# The card's own clock (K protocol §11.3): each code is replaced by two digits,
+# \DY by four.  Longest first; the first that fits the board's width is sent.
+_CLOCK_DATES = ((b"\\DY-\\DL-\\DD", "2026-12-01"), (b"\\DL-\\DD", "12-01"))
+_CLOCK_TIME = (b"\\DH:\\DM", "08:30")
 # [I] The doc lists "\n" among the backslash escapes; we send it as the two
 # bytes 5C 6E like the others.  Not yet checked on a bench card.
 NEWLINE = b"\\n"
@@ -190,22 +196,24 @@ def compose(slides: Sequence[Slide], board: BoardConfig) -> tuple[KArea, bytes]:
     shown = [s for s in slides if s.kind != "qr"]
     if not shown:
         raise BoardContentError(f"board {board.id}: a font card cannot show QR-only programs")
-    px = board.font_px if board.font_px in _FONT_CODES else 16
-    font = _FONT_CODES[px]
+    px = board.font_px if board.font_px in CARD_SIZES else 16
+    font = CARD_SIZES[px]
     per_page = max(1, board.height // px)
     area = KArea(x=0, y=0, width=board.width, height=board.height, align=0b1010, timeout=0)
     chunks: list[bytes] = [f"\\FO{font}\\FE{font}".encode()]
     lines_out: list[bytes] = []
     for slide in shown:
-        lines = _slide_lines(slide, per_page)
+        lines = _slide_lines(slide, per_page, board.width, px)
         lines += [b""] * (-len(lines) % per_page)  # next slide starts on a fresh page
-        colour = f"\\C{_COLOR_CODES.get(slide.color, '1')}".encode()
+        colour = b""
+        if board.colors == "dual":
+            colour = f"\\C{_COLOR_CODES.get(slide.color, '1')}".encode()
         lines_out += [colour + line for line in lines]
     chunks.append(NEWLINE.join(lines_out))
     stay = max(1, min(255, round(max(s.seconds for s in shown) * 2)))
     area = replace(area, stay=stay)
     if len(shown) == 1 and len(shown[0].lines) == 1 and shown[0].kind == "text":
-        width = _text_width(shown[0].lines[0], px)
+        width = card_width(shown[0].lines[0], px)
         if width > board.width:
             # One long line: a ticker reads better than a clipped line.
             area = replace(area, single_line=1, display=KDisplay.LEFT, speed=4, stay=0, align=0)
@@ -288,15 +296,13 @@ class OnbonKDriver:
         self._exchanger.acknowledged(frame, parse_k_reply, self.board.id)
 
 
-def _slide_lines(slide: Slide, per_page: int) -> list[bytes]:
+def _slide_lines(slide: Slide, per_page: int, width: int, px: int) -> list[bytes]:
     if slide.kind == "clock":
         # The card's own clock (K protocol §11.3), so the time never freezes.
-        clock = [b"\\DY-\\DL-\\DD", b"\\DH:\\DM"]
-        return clock[-per_page:]
+        date = next(
+            (code for code, shown in _CLOCK_DATES if card_width(shown, px) <= width),
+            _CLOCK_DATES[-1][0],
+        )
+        return [date, _CLOCK_TIME[0]][-per_page:]
     # A backslash would start a style code on the card: show a full-width one.
     return [encode_gb2312(line.replace("\\", "＼")) for line in slide.lines] or [b""]
-
-
-def _text_width(line: str, px: int) -> int:
-    # Card fonts: full-width (two-byte) glyphs are px wide, ASCII half that.
-    return sum(px if ord(c) > 0x7F else px // 2 for c in line)

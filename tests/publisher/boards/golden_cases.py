@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from content.county_time import SHANGHAI
-from publisher.boards.fonts import find_font
+from publisher.boards.cardfont import face_for
 from publisher.boards.program import BoardConfig
 from publisher.boards.render import ClockItem, QrItem, TextItem, render_items
 
@@ -52,4 +52,4 @@ CASES = {
 
 def render_case(name):
     config, items = CASES[name]
-    return render_items(config, find_font(config.font_px), items)
+    return render_items(config, face_for(config), items)
