@@ -36,6 +36,7 @@ from content.county_time import SHANGHAI
 from publisher.boards.compose import Composer, ContentSnapshot, sorted_notices
 from publisher.boards.drivers import EncodeCache, encode_only
 from publisher.boards.fonts import find_font
+from publisher.boards.layout import warm_up
 from publisher.boards.program import BoardConfig, Program
 from publisher.boards.render import TextItem, render_items
 from publisher.boards.schedule import Content, Rule, next_change, resolve
@@ -68,6 +69,7 @@ def main() -> int:
     snapshot = _snapshot()
     rules = _rules(args.day, boards)
     find_font(16), find_font(12)  # font loading is once per process, not per day
+    warm_up()  # so is loading the word segmenter's dictionary
 
     print(f"bench-boards: {len(boards)} boards, {len(rules)} rules, "
           f"{len(snapshot.notices)} notices, {len(snapshot.projects)} projects")  # fmt: skip

@@ -108,7 +108,7 @@ def test_the_issue_example_is_two_lines_on_a_192_px_card():
     slides = render_items(board, face_for(board), [TextItem(text)])
     (frame,) = k.encode_program(Program(board.id, slides), board)
     _, lines = card_lines(frame)
-    assert [line.decode("gb2312") for line in lines] == ["紧急通知：今日", "14:00-16:00"]
+    assert [line.decode("gb2312") for line in lines] == ["紧急通知：", "今日14:00-16:00"]
     assert all(drawn_width(line, 16) <= 192 for line in lines)
 
 
