@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from publisher.boards.cardfont import BITMAP_SIZES, CARD_SIZES
-from publisher.boards.program import BoardConfig, Colors, DriverName
+from publisher.boards.program import BoardConfig, Colors, DayRule, DriverName
 from publisher.errors import InputError
 from publisher.tomlfile import line_of
 
@@ -86,6 +86,7 @@ class _BoardTable(BaseModel):
     font_px: int = 16
     brightness: Annotated[int, Field(ge=1, le=16)] = 16
     hours: str | tuple[str, str] = "00:00-24:00"
+    hours_days: DayRule = "all"
     baud: int = 9600
     groups: tuple[Annotated[str, Field(pattern=_ID)], ...] = ()
 
@@ -253,6 +254,7 @@ def load_boards(
                 font_px=parsed.font_px,
                 brightness=parsed.brightness,
                 hours=parsed.hours if isinstance(parsed.hours, tuple) else ("00:00", "24:00"),
+                hours_days=parsed.hours_days,
                 baud=parsed.baud,
                 group=parsed.groups,
             )
@@ -282,6 +284,8 @@ def render_boards(boards: Iterable[BoardConfig]) -> str:
         "#   colors: mono, dual (red+green) or rgb",
         "#   font_px: 12 or 16 (bitmap boards); 16, 24 or 32 (onbon-k: the card's own fonts)",
         '#   hours: operating hours "07:30-18:00" (may cross midnight); blank outside',
+        "#   hours_days: all (default), workdays (the official calendar, 调休 included),",
+        "#           holidays or weekends-and-holidays: the kind of day the hours apply on",
         '#   groups: extra groups for schedules (every board is also in "all" and its town)',
     ]
     written = False
@@ -302,6 +306,8 @@ def render_boards(boards: Iterable[BoardConfig]) -> str:
             f"brightness = {board.brightness}",
             f'hours = "{board.hours[0]}-{board.hours[1]}"',
         ]
+        if board.hours_days != "all":
+            lines.append(f'hours_days = "{board.hours_days}"')
         if board.group:
             lines.append("groups = [" + ", ".join(f'"{g}"' for g in board.group) + "]")
         lines.append("")

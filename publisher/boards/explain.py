@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from content.county_time import SHANGHAI
+from publisher.boards.schedule import default_calendar, describe_day
 
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from content.workdays import WorkdayCalendar
     from publisher.boards.program import BoardConfig, Program
     from publisher.boards.schedule import Resolution
 
@@ -23,16 +25,23 @@ def explain(
     program: Program,
     *,
     next_change: datetime | None = None,
+    calendar: WorkdayCalendar | None = None,
 ) -> str:
-    """A few lines for staff: the board, the winning rule, its slides, what it shadowed."""
+    """A few lines for staff: the board, the winning rule, its slides, what it shadowed.
+
+    The time line says what the day is on the working-day calendar (工作日, 周末,
+    国庆节, 国庆节调休上班); a rule off because of it says so among the rules not in effect.
+    """
     at = resolution.at.astimezone(SHANGHAI)
     lines = [
         (
             f"{board.id} {board.name}（{board.place or board.town}）"
             f" {board.width}x{board.height} {board.colors} {board.driver}"
         ),
-        f"时间 at: {at:%Y-%m-%d %H:%M} 星期{_WEEKDAYS[at.weekday()]} (Asia/Shanghai); "
+        f"时间 at: {at:%Y-%m-%d %H:%M} 星期{_WEEKDAYS[at.weekday()]} "
+        f"{_day_words(at, calendar)} (Asia/Shanghai); "
         f"operating hours {board.hours[0]}-{board.hours[1]}"
+        + (f" on {board.hours_days}" if board.hours_days != "all" else "")
         + (" — OUTSIDE" if resolution.off_hours else ""),
     ]
     if resolution.winner is None:
@@ -59,3 +68,10 @@ def explain(
             f"下次可能变化 next possible change: {next_change.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
         )
     return "\n".join(lines)
+
+
+def _day_words(at: datetime, calendar: WorkdayCalendar | None) -> str:
+    """工作日, 周末, 国庆节 or 国庆节调休上班: the day on the working-day calendar."""
+    day = (calendar or default_calendar()).day(at.date())
+    words = describe_day(day).removeprefix(f"{day.date} ")
+    return words if day.known else f"{words} (no State Council notice for {at.year}: guessed)"

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 Colors = Literal["mono", "dual", "rgb"]
 DriverName = Literal["onbon-k", "onbon-g6", "flaschen-taschen", "preview"]
 TextColor = Literal["red", "green", "yellow"]
+#: Kinds of day on the working-day calendar ("all": every day).
+DayRule = Literal["all", "workdays", "holidays", "weekends-and-holidays"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class BoardConfig:
     font_px: int = 16  # 12 or 16 (bitmap boards); 16, 24 or 32 (onbon-k: the card's fonts)
     brightness: int = 16  # 1..16, as Onbon cards count it
     hours: tuple[str, str] = ("00:00", "24:00")  # operating hours, local time
+    hours_days: DayRule = "all"  # the kind of day the hours apply on; closed on the others
     baud: int = 9600  # serial only
     group: tuple[str, ...] = ()  # board groups this board belongs to
 

@@ -7,6 +7,15 @@ by python-dateutil) choosing the days. A window that crosses midnight belongs
 to the day it starts on: "Fri 22:00-06:00" runs Friday night into Saturday.
 Times are Asia/Shanghai (no daylight saving time).
 
+A rule (and a board's operating hours) may also be limited to a kind of day
+on the official working-day calendar (``content.workdays``, which follows the
+State Council's yearly notice, 调休 included): ``workdays`` (working days,
+make-up working Saturdays and Sundays included, public holidays excluded),
+``holidays`` (the public holidays and days off in lieu) or
+``weekends-and-holidays`` (every day that is not a working day). For a year
+the calendar has no notice for, the weekday rule is used and the explanation
+says it is a guess.
+
 Precedence, highest first (docs/boards.md):
 
 1. an emergency (until it expires or is cancelled) preempts everything,
@@ -31,19 +40,27 @@ from typing import TYPE_CHECKING, Literal
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule, rrulestr
 
 from content.county_time import SHANGHAI
+from content.workdays import DayKind, official_calendar
 from publisher.boards.config import board_groups, parse_hhmm
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-    from publisher.boards.program import BoardConfig, TextColor
+    from content.workdays import Day, WorkdayCalendar
+    from publisher.boards.program import BoardConfig, DayRule, TextColor
 
 __all__ = [
+    "DAY_RULES",
     "Content",
     "ContentKind",
     "Resolution",
     "Rule",
+    "check_day_rule",
     "check_rrule",
+    "day_rule_why_not",
+    "default_calendar",
+    "describe_day",
+    "hours_why_not",
     "in_hours",
     "next_change",
     "resolve",
@@ -53,6 +70,8 @@ __all__ = [
 DAY = 24 * 60
 ContentKind = Literal["text", "notices", "projects", "leaders", "qr", "clock"]
 _WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+#: The kinds of day a rule or a board's hours can be limited to ("all": no limit).
+DAY_RULES: tuple[DayRule, ...] = ("all", "workdays", "holidays", "weekends-and-holidays")
 
 
 @dataclass(frozen=True)
@@ -86,6 +105,7 @@ class Rule:
     start: int = 0  # minutes after midnight
     end: int = DAY  # may be smaller than start: the window crosses midnight
     weekdays: frozenset[int] = frozenset(range(7))  # 0 = Monday
+    days: DayRule = "all"  # a kind of day on the working-day calendar
     date_from: date | None = None
     date_to: date | None = None
     rrule: str = ""
@@ -99,6 +119,8 @@ class Rule:
             until = self.expires_at.astimezone(SHANGHAI) if self.expires_at else None
             return f'#{self.id} EMERGENCY "{self.name}" until {until:%Y-%m-%d %H:%M}'
         days = "daily" if len(self.weekdays) == 7 else _weekdays(self.weekdays)
+        if self.days != "all":
+            days = self.days if len(self.weekdays) == 7 else f"{self.days} {days}"
         window = f"{_hhmm(self.start)}-{_hhmm(self.end)}"
         extra = ""
         if self.date_from or self.date_to:
@@ -130,40 +152,109 @@ def targets(rule: Rule, board: BoardConfig) -> bool:
     return board.id in rule.boards or bool(rule.groups & board_groups(board))
 
 
-def in_hours(board: BoardConfig, at: datetime) -> bool:
-    """Whether ``at`` falls in the board's operating hours."""
+@functools.cache
+def default_calendar() -> WorkdayCalendar:
+    """The official working-day calendar (``content.workdays``), built once per process."""
+    return official_calendar()
+
+
+def describe_day(day: Day) -> str:
+    """A day in staff's words: ``2026-10-01 国庆节``, ``2026-10-10 国庆节调休上班``, ``… 周末``."""
+    if day.kind is DayKind.HOLIDAY and day.holiday:
+        return f"{day.date} {day.holiday}"
+    if day.kind is DayKind.MAKEUP_WORKDAY and day.holiday:
+        return f"{day.date} {day.holiday}{day.kind.label}"
+    return f"{day.date} {day.kind.label}"
+
+
+def day_rule_why_not(days: DayRule, day: date, calendar: WorkdayCalendar | None = None) -> str:
+    """Empty when ``day`` is one of the ``days`` kind, else why not (``2026-10-01 国庆节, …``)."""
+    if days == "all":
+        return ""
+    info = (calendar or default_calendar()).day(day)
+    if days == "workdays" and not info.is_workday:
+        why = f"{describe_day(info)}, not a working day"
+    elif days == "holidays" and info.kind is not DayKind.HOLIDAY:
+        why = f"{describe_day(info)}, not a public holiday"
+    elif days == "weekends-and-holidays" and info.is_workday:
+        why = f"{describe_day(info)}, a working day"
+    else:
+        return ""
+    if not info.known:
+        why += f" (no State Council notice for {day.year} in the calendar: guessed by weekday)"
+    return why
+
+
+def check_day_rule(days: DayRule, first: date, calendar: WorkdayCalendar | None = None) -> str:
+    """Empty when the calendar can answer ``days`` from ``first`` on, else the error to show."""
+    if days not in DAY_RULES:
+        return f"days {days!r}: use {', '.join(DAY_RULES)}"
+    known = (calendar or default_calendar()).years
+    if days == "all" or first.year in known:
+        return ""
+    span = f"{min(known)}-{max(known)}" if known else "none"
+    return (
+        f"the working-day calendar has no State Council notice for {first.year} "
+        f"(it covers {span}); update chinese-calendar, or use weekdays (--days mon-fri)"
+    )
+
+
+def hours_why_not(board: BoardConfig, at: datetime, calendar: WorkdayCalendar | None = None) -> str:
+    """Empty when ``at`` falls in the board's operating hours, else why not."""
     start, end = (parse_hhmm(part) for part in board.hours)
     local = at.astimezone(SHANGHAI)
     minute = local.hour * 60 + local.minute
-    if start < end:
-        return start <= minute < end
-    return minute >= start or minute < end
+    hours = f"{board.hours[0]}-{board.hours[1]}"
+    if board.hours_days != "all":
+        hours += f" on {board.hours_days}"
+    inside = start <= minute < end if start < end else minute >= start or minute < end
+    if not inside:
+        return f"outside operating hours {hours}"
+    # Hours that cross midnight belong to the day they start on, as rules' windows do.
+    day = local.date() - timedelta(days=1) if start > end and minute < end else local.date()
+    why = day_rule_why_not(board.hours_days, day, calendar)
+    return f"outside operating hours {hours} ({why})" if why else ""
 
 
-def resolve(board: BoardConfig, rules: Iterable[Rule], at: datetime) -> Resolution:
-    """The rule ``board`` follows at ``at`` (an aware datetime), with the reasons."""
+def in_hours(board: BoardConfig, at: datetime, calendar: WorkdayCalendar | None = None) -> bool:
+    """Whether ``at`` falls in the board's operating hours (on its kind of day)."""
+    return not hours_why_not(board, at, calendar)
+
+
+def resolve(
+    board: BoardConfig,
+    rules: Iterable[Rule],
+    at: datetime,
+    *,
+    calendar: WorkdayCalendar | None = None,
+) -> Resolution:
+    """The rule ``board`` follows at ``at`` (an aware datetime), with the reasons.
+
+    ``calendar`` is the working-day calendar for rules and hours limited to a
+    kind of day (default: the official one).
+    """
     active: list[Rule] = []
     inactive: list[tuple[Rule, str]] = []
     for rule in rules:
         if not targets(rule, board):
             continue
-        why_not = _why_inactive(rule, at)
+        why_not = _why_inactive(rule, at, calendar)
         if why_not:
             inactive.append((rule, why_not))
         else:
             active.append(rule)
     active.sort(key=lambda rule: _rank(rule, board), reverse=True)
-    off_hours = not in_hours(board, at)
-    hours = f"{board.hours[0]}-{board.hours[1]}"
+    closed = hours_why_not(board, at, calendar)
+    off_hours = bool(closed)
     if not active:
         why = "no rule is in effect: the board is blank"
         if off_hours:
-            why = f"outside operating hours {hours}: the board is blank"
+            why = f"{closed}: the board is blank"
         return Resolution(board.id, at, None, off_hours, why, (), tuple(inactive))
     winner = active[0]
     if off_hours and not winner.emergency:
-        why = f"outside operating hours {hours}: the board is blank"
-        shadowed = tuple((rule, f"outside operating hours {hours}") for rule in active)
+        why = f"{closed}: the board is blank"
+        shadowed = tuple((rule, closed) for rule in active)
         return Resolution(board.id, at, None, off_hours, why, shadowed, tuple(inactive))
     shadowed = tuple((rule, _lost(rule, winner, board)) for rule in active[1:])
     return Resolution(
@@ -220,7 +311,7 @@ def _rank(rule: Rule, board: BoardConfig) -> tuple[bool, int, bool, datetime, in
     return (rule.emergency, rule.priority, board.id in rule.boards, rule.created_at, rule.id)
 
 
-def _why_inactive(rule: Rule, at: datetime) -> str:
+def _why_inactive(rule: Rule, at: datetime, calendar: WorkdayCalendar | None) -> str:
     """Empty when ``rule`` is in effect at ``at``, else the reason it is not."""
     if rule.emergency:
         if rule.created_at > at:
@@ -240,7 +331,7 @@ def _why_inactive(rule: Rule, at: datetime) -> str:
         return f"not on {_WEEKDAY_NAMES[day.weekday()]} (only {_weekdays(rule.weekdays)})"
     if rule.rrule and not _recurs_on(rule.rrule, rule.date_from or rule.created_at.date(), day):
         return f"{day} is not a day of {rule.rrule}"
-    return ""
+    return day_rule_why_not(rule.days, day, calendar)
 
 
 def _occurrence_day(rule: Rule, local: datetime) -> date | None:

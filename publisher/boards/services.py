@@ -23,7 +23,7 @@ from django.db import transaction
 from content.county_time import SHANGHAI
 from publisher.boards.compose import check_rule
 from publisher.boards.demo import demo_rules
-from publisher.boards.schedule import DAY, Content, Rule, check_rrule
+from publisher.boards.schedule import DAY, Content, Rule, check_day_rule, check_rrule
 from publisher.boards.store import rule_from_row, rule_list
 from publisher.errors import InputError
 from publisher.store.models import BoardRule
@@ -100,6 +100,9 @@ def rule_add(
         )
     if rule.date_from and rule.date_to and rule.date_to < rule.date_from:
         raise BoardRuleError(["the end date is before the start date"])
+    uncovered = check_day_rule(rule.days, rule.date_from or now.astimezone(SHANGHAI).date())
+    if uncovered:
+        raise BoardRuleError([uncovered])
     problems = check_rule(rule, boards.boards, snapshot, at=now)
     if problems:
         raise BoardRuleError(problems)
@@ -214,6 +217,7 @@ def _rule_save(rule: Rule, *, actor: str) -> Rule:
             start_minute=rule.start,
             end_minute=rule.end,
             weekdays="".join(str(day) for day in sorted(rule.weekdays)),
+            days=rule.days,
             date_from=rule.date_from,
             date_to=rule.date_to,
             rrule=rule.rrule,

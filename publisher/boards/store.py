@@ -14,7 +14,7 @@ and :mod:`publisher.boards.push`; rules are written, with who did it, by
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from content.enums import EntityType, LeaderStatus
 from content.models import Leader, Notice, Project
@@ -27,6 +27,7 @@ from publisher.store.models import BoardRule, BoardState
 if TYPE_CHECKING:
     from datetime import date, datetime
 
+    from publisher.boards.program import DayRule
     from publisher.config import Config
     from publisher.store.approved import ApprovedCache
 
@@ -140,6 +141,7 @@ def rule_from_row(row: BoardRule) -> Rule:
         start=row.start_minute,
         end=row.end_minute,
         weekdays=frozenset(int(day) for day in row.weekdays),
+        days=cast("DayRule", row.days),
         date_from=row.date_from,
         date_to=row.date_to,
         rrule=row.rrule,

@@ -58,7 +58,12 @@ def register(
     add.add_argument("--show", action="append", required=True, metavar="SPEC")
     add.add_argument("--from", dest="start", default="00:00", help="window start HH:MM")
     add.add_argument("--to", dest="end", default="24:00", help="window end HH:MM (may be < start)")
-    add.add_argument("--days", default="mon-sun", help="weekdays: mon-fri, sat,sun, …")
+    add.add_argument(
+        "--days",
+        default="mon-sun",
+        help="weekdays (mon-fri, sat,sun, …) or a kind of day on the official calendar, "
+        "调休 included: workdays, holidays, weekends-and-holidays",
+    )
     add.add_argument("--start-date", type=date.fromisoformat, default=None)
     add.add_argument("--end-date", type=date.fromisoformat, default=None)
     add.add_argument(
@@ -261,7 +266,7 @@ def _schedule_add(args: argparse.Namespace) -> int:
         groups=frozenset(_ids(args.groups)),
         start=start,
         end=end,
-        weekdays=parse_days(args.days),
+        **_days(args.days),
         date_from=args.start_date,
         date_to=args.end_date,
         rrule=args.rrule,
@@ -424,6 +429,13 @@ def _refused(action: str, problems: tuple[str, ...]) -> None:
         print(f"gongkai board {action}: {problem}", file=sys.stderr)
 
 
+def _days(text: str) -> dict[str, Any]:
+    from publisher.boards.schedule import DAY_RULES  # noqa: PLC0415
+
+    kind = text.strip().lower()
+    return {"days": kind} if kind in DAY_RULES else {"weekdays": parse_days(text)}
+
+
 def _ids(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
@@ -450,6 +462,7 @@ def _rule_json(rule: Rule) -> dict[str, Any]:
         "groups": sorted(rule.groups),
         "window": [rule.start, rule.end],
         "weekdays": sorted(rule.weekdays),
+        "days": rule.days,
         "date_from": rule.date_from.isoformat() if rule.date_from else None,
         "date_to": rule.date_to.isoformat() if rule.date_to else None,
         "rrule": rule.rrule,

@@ -280,6 +280,8 @@ class BoardRule(models.Model):
     end_minute = models.PositiveSmallIntegerField(default=1440)
     #: Weekdays the rule runs on, as digits 0 (Monday) to 6 (Sunday).
     weekdays = models.CharField(max_length=7, default="0123456")
+    #: A kind of day on the working-day calendar: all, workdays, holidays, weekends-and-holidays.
+    days = models.CharField(max_length=24, default="all")
     date_from = models.DateField(null=True, blank=True)
     date_to = models.DateField(null=True, blank=True)
     rrule = models.CharField(max_length=500, blank=True)

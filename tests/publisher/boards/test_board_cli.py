@@ -257,3 +257,26 @@ def test_pushing_a_flaschen_board_shows_the_first_slide_and_says_serve_cycles(de
     assert pushed.returncode == 0, pushed.stderr
     assert "showing slide 1 of 2" in pushed.stdout
     assert "`gongkai serve` cycles its slides" in pushed.stdout
+
+
+def test_a_workday_rule_is_off_on_national_day_and_explain_says_why(demo_home):
+    added = gongkai(
+        demo_home, "board", "schedule", "add", "--name", "工作日提示", "--boards", "lobby-preview",
+        "--show", "text:办事请取号", "--from", "08:30", "--to", "17:30", "--days", "workdays",
+        "--priority", "9",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    assert "08:30-17:30 workdays priority 9" in added.stdout
+    rule_id = added.stdout.split("#")[1].split()[0]
+    try:
+        holiday = gongkai(
+            demo_home, "board", "explain", "lobby-preview", "--at", "2026-10-01 10:30"
+        )
+        assert "星期四 国庆节" in holiday.stdout
+        assert "2026-10-01 国庆节, not a working day" in holiday.stdout.split("不生效")[1]
+        makeup = gongkai(demo_home, "board", "explain", "lobby-preview", "--at", "2026-10-10 10:30")
+        assert "显示 shows: #" + rule_id + ' "工作日提示"' in makeup.stdout
+        listed = json.loads(gongkai(demo_home, "board", "schedule", "list", "--json").stdout)
+        assert {rule["name"]: rule["days"] for rule in listed}["工作日提示"] == "workdays"
+    finally:
+        gongkai(demo_home, "board", "schedule", "remove", rule_id)

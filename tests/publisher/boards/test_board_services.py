@@ -94,8 +94,17 @@ def test_an_emergency_on_an_unknown_board_names_the_known_ones():
             "before the start date",
         ),
         ({"content": (Content("text", "价格 €5"),)}, "'€'"),
+        ({"days": "workdays", "date_from": NOW.date().replace(year=2099)}, "notice for 2099"),
     ],
-    ids=["no-target", "unknown-board", "empty-window", "bad-rrule", "dates-reversed", "unshowable"],
+    ids=[
+        "no-target",
+        "unknown-board",
+        "empty-window",
+        "bad-rrule",
+        "dates-reversed",
+        "unshowable",
+        "uncovered-year",
+    ],
 )
 def test_rules_breaking_a_rule_are_refused_and_nothing_is_saved(changes, words):
     fields: dict[str, object] = {"boards": frozenset({"hall-k"}), "content": (Content("clock"),)}
@@ -115,6 +124,15 @@ def test_a_rule_is_added_and_removed_by_its_actors():
     with pytest.raises(BoardRuleError, match=f"no schedule rule #{saved.id}"):
         rule_remove(actor="cli:wang", rule_id=saved.id)
     assert _audit() == [("cli:zhang", "board_rule_add"), ("cli:wang", "board_rule_remove")]
+
+
+@pytest.mark.django_db
+def test_a_rules_kind_of_day_is_stored():
+    rule = Rule(id=0, name="工作日时钟", content=(Content("clock"),), created_at=NOW,
+                boards=frozenset({"hall-k"}), days="workdays")  # fmt: skip
+    saved = rule_add(actor="cli:zhang", rule=rule, boards=BOARDS, snapshot=EMPTY, now=NOW)
+    assert saved.days == "workdays"
+    assert [r.days for r in rule_list(now=NOW)] == ["workdays"]
 
 
 @pytest.mark.django_db
