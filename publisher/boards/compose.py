@@ -31,6 +31,7 @@ from publisher.boards.render import (
     blank_slide,
     qr_fits,
     render_items,
+    render_with_clock_strip,
     unshowable,
 )
 from publisher.boards.schedule import targets
@@ -106,7 +107,7 @@ class Composer:
 
     def __init__(self, snapshot: ContentSnapshot, *, max_entries: int = 4096) -> None:
         self.snapshot = snapshot
-        self._slides: dict[tuple[object, ...], tuple[Slide, ...]] = {}
+        self._slides: dict[tuple[object, ...], _Rendered] = {}
         self._max = max_entries
 
     def program(
@@ -124,18 +125,36 @@ class Composer:
             board_scope(board), winner.content, local.date(),
             (local.hour, local.minute) if clock else None, face.path,
         )  # fmt: skip
-        slides = self._slides.get(key)
-        if slides is None:
+        cached = self._slides.get(key)
+        if cached is None:
             items = items_for(board, winner, self.snapshot, resolution.at, face)
-            slides = render_items(board, face, items)
+            cached = _render(board, face, items)
             if len(self._slides) >= self._max:
                 self._slides.clear()
-            self._slides[key] = slides
+            self._slides[key] = cached
+        slides, clock_box = cached
         if not slides:
             return Program(
                 board.id, (blank_slide(board),), reason=f"{winner.describe()}: no content"
             )
-        return Program(board.id, slides, reason=winner.describe())
+        return Program(board.id, slides, reason=winner.describe(), clock_box=clock_box)
+
+
+_Rendered = tuple[tuple[Slide, ...], tuple[int, int, int, int] | None]
+
+
+def _render(board: BoardConfig, face: Face, items: list[Item]) -> _Rendered:
+    """The slides, and the live clock's box when the board's controller can refresh it alone.
+
+    An Onbon G6 card keeps each dynamic area's pages looping by itself: a clock
+    drawn as a strip in an area of its own takes a new minute without the
+    slides' loop starting again (the clock as one of the slides would restart it).
+    """
+    if board.driver == "onbon-g6":
+        strip = render_with_clock_strip(board, face, items)
+        if strip is not None:
+            return strip
+    return render_items(board, face, items), None
 
 
 def items_for(

@@ -50,6 +50,11 @@ def explain(
         lines.append(f"显示 shows: {resolution.winner.describe()}")
         lines.append(f"  why: {resolution.why}")
     lines.append(f"  program: {len(program.slides)} slides, digest {program.content_digest()[:12]}")
+    if program.clock_box is not None:
+        lines.append(
+            "  clock: a live strip above every slide; each new minute refreshes it alone "
+            "(the slides' loop goes on)"
+        )
     if resolution.winner is not None and program.reason != resolution.winner.describe():
         lines.append(f"  note: {program.reason} (nothing approved to show yet?)")
     for number, slide in enumerate(program.slides, 1):

@@ -74,10 +74,15 @@ class Program:
     slides: tuple[Slide, ...]
     reason: str = ""  # e.g. "schedule 'morning notices' (priority 5)"
     digest: str = field(default="", compare=False)
+    #: (x, y, width, height) of a live clock drawn alike on every slide, or None. A
+    #: driver may refresh this box alone when only the minute changed (Onbon G6:
+    #: a dynamic area of its own), so the slides' loop is not restarted.
+    clock_box: tuple[int, int, int, int] | None = None
 
     def content_digest(self) -> str:
         """A hash of exactly what the board would show: equal digest, no push."""
         h = hashlib.sha256()
+        h.update(repr(self.clock_box).encode())
         for slide in self.slides:
             h.update(slide.kind.encode())
             h.update(slide.color.encode())

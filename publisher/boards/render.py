@@ -16,7 +16,7 @@ resort for content that changed afterwards.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 import qrcode
@@ -44,6 +44,7 @@ __all__ = [
     "clock_text",
     "qr_fits",
     "render_items",
+    "render_with_clock_strip",
     "unshowable",
 ]
 
@@ -130,6 +131,43 @@ def clock_text(at: datetime, width: int, lines: int, font: Face) -> str:
         if len(break_lines(text, width, font.width)) <= lines:
             return text
     return candidates[-1]
+
+
+def render_with_clock_strip(
+    board: BoardConfig, font: Face, items: Sequence[Item]
+) -> tuple[tuple[Slide, ...], tuple[int, int, int, int]] | None:
+    """The slides of ``items`` under a one-line clock strip along the top, and the strip's box.
+
+    For boards whose controller can refresh a part of the screen alone (Onbon
+    G6 dynamic areas): the clock is on every slide instead of being a slide of
+    its own, so a new minute changes only the strip. None when ``items`` have no
+    clock, nothing besides it, or the board is too small for a strip and a line
+    (or for a QR code under a strip): then the clock stays a slide.
+    """
+    clocks = [item for item in items if isinstance(item, ClockItem)]
+    rest = [item for item in items if not isinstance(item, ClockItem)]
+    px = font.px
+    if not clocks or not rest or board.height < 2 * px:
+        return None
+    inner = replace(board, height=board.height - px)
+    if any(isinstance(item, QrItem) and qr_fits(inner, item.url) for item in rest):
+        return None
+    slides = render_items(inner, font, rest)
+    if not slides:
+        return None
+    clock = clocks[0]
+    strip = _canvas(replace(board, height=px))
+    text = clock_text(clock.at, board.width, 1, font)
+    _draw_lines(
+        strip, font, [text], left=0, width=board.width, ink=_ink(board, clock.color), center=True
+    )
+    out = []
+    for slide in slides:
+        image = _canvas(board)
+        image.paste(strip, (0, 0))
+        image.paste(slide.image, (0, px))
+        out.append(replace(slide, image=image))
+    return tuple(out), (0, 0, board.width, px)
 
 
 def blank_slide(board: BoardConfig) -> Slide:

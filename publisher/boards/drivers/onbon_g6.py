@@ -6,6 +6,16 @@ itself and keeps them in RAM only (6th-gen dynamic-area manual; led-boards.md
 §3.3).  The request layout matches Onbon's MIT Java library
 (``onbonlab/bx.dual.dyn.java``) byte for byte; see the golden tests.
 
+A program with a live clock (``Program.clock_box``: a strip along the top,
+drawn alike on every slide) takes two areas: the slides' loop below the strip
+(area 0) and the strip (area 1).  When only the minute changed, the driver
+sends area 1 alone: the card keeps looping area 0's pages where they are, so
+a new minute never restarts the slides (re-sending the whole program every
+minute did).  The driver remembers what the card acknowledged last; a fresh
+driver (a new process) sends both areas.  The strip's area runs in RunMode 2
+with a timeout, so a clock nobody refreshes blanks itself (6th-gen manual:
+RunMode 2 "loop until the timeout, then delete"; not yet checked on a card).
+
 Pixel encodings (led-boards.md §3.4):
 
 * ``RGB888`` (BX-6Q): row-major ``R, G, B`` bytes.  Verified against the vendor code.
@@ -50,6 +60,11 @@ if TYPE_CHECKING:
 
 # One dynamic area holds at most 300 KB on 6Q and 5E/5Q (manuals).
 MAX_AREA_BYTES = 300 * 1024
+#: The dynamic area of a live clock strip (the slides' loop is area 0).
+CLOCK_AREA = 1
+#: Seconds a clock strip stays without a refresh before the card blanks it (RunMode 2):
+#: it is refreshed every minute, so this only ends a clock nobody updates any more.
+CLOCK_TIMEOUT = 150
 PING = bytes.fromhex("01a2000000")
 
 
@@ -189,16 +204,57 @@ def encode_program(
                 f"board {board.id}: slide {n} is {slide.image.size[0]}x{slide.image.size[1]}, "
                 f"the board is {board.width}x{board.height}"
             )
-        stay = max(1, min(0xFFFF, round(slide.seconds * 100)))
-        pages.append(GPage(encode_pixels(slide.image, fmt), stay=stay))
+        if program.clock_box is None:
+            pages.append(GPage(encode_pixels(slide.image, fmt), stay=_stay(slide.seconds)))
+    header = header or default_header(board)
+    if program.clock_box is not None:
+        return _with_clock_area(program, board, fmt, header)
+    _check_size(board, pages)
+    area = GArea(x=0, y=0, width=board.width, height=board.height)
+    return [g_frame(update_area_data(area, pages), header)]
+
+
+def _with_clock_area(
+    program: Program, board: BoardConfig, fmt: PixelFormat, header: GHeader
+) -> list[bytes]:
+    """Two frames: the slides' loop without the clock strip (area 0), then the strip (area 1).
+
+    The strip's area runs until :data:`CLOCK_TIMEOUT` and then blanks itself
+    (RunMode 2), so a clock nobody refreshes any more disappears instead of
+    showing a wrong time.
+    """
+    x, y, width, height = program.clock_box or (0, 0, 0, 0)
+    if (x, y, width) != (0, 0, board.width) or not 0 < height < board.height:
+        raise BoardContentError(f"board {board.id}: the clock strip must span the top")
+    loop_box = (0, height, board.width, board.height)
+    pages = [
+        GPage(encode_pixels(slide.image.crop(loop_box), fmt), stay=_stay(slide.seconds))
+        for slide in program.slides
+    ]
+    _check_size(board, pages)
+    loop = GArea(x=0, y=height, width=board.width, height=board.height - height, area_id=0)
+    strip = program.slides[0].image.crop((0, 0, board.width, height))
+    clock = GArea(
+        x=0, y=0, width=board.width, height=height, area_id=CLOCK_AREA, run_mode=2,
+        timeout=CLOCK_TIMEOUT,
+    )  # fmt: skip
+    return [
+        g_frame(update_area_data(loop, pages), header),
+        g_frame(update_area_data(clock, [GPage(encode_pixels(strip, fmt))]), header),
+    ]
+
+
+def _stay(seconds: float) -> int:
+    return max(1, min(0xFFFF, round(seconds * 100)))
+
+
+def _check_size(board: BoardConfig, pages: Sequence[GPage]) -> None:
     total = sum(len(p.data) for p in pages)
     if total > MAX_AREA_BYTES:
         raise BoardContentError(
             f"board {board.id}: {len(pages)} slides need {total} bytes, more than the "
             f"{MAX_AREA_BYTES} one dynamic area holds; show fewer slides"
         )
-    area = GArea(x=0, y=0, width=board.width, height=board.height)
-    return [g_frame(update_area_data(area, pages), header or default_header(board))]
 
 
 def default_format(board: BoardConfig) -> PixelFormat:
@@ -229,6 +285,8 @@ class OnbonG6Driver:
         self.header = header
         self.cache = cache
         self._exchanger = Exchanger(link or link_for(board.address), timeout=timeout)
+        # The slides' loop frame the card acknowledged last, when it came with a clock area.
+        self._loop_shown: bytes | None = None
 
     def encode(self, program: Program) -> list[bytes]:
         """The frames :meth:`push` would send; pure, no I/O.
@@ -254,14 +312,26 @@ class OnbonG6Driver:
             BoardRejectedError: the card answered NACK; ``code`` is its error number.
         """
         frames = self.encode(program)
+        send, detail = frames, ""
+        if program.clock_box is not None and self._loop_shown == frames[0]:
+            # The card loops these very slides already: a new minute is the clock area alone.
+            send, detail = frames[1:], "clock area only: the slides' loop goes on"
+        elif program.clock_box is None and self._loop_shown is not None:
+            # The last program had a clock area of its own: remove it with the old loop.
+            header = self.header or default_header(self.board)
+            send = [g_frame(delete_all_data(), header), *frames]
         start = time.monotonic()
-        for frame in frames:
+        self._loop_shown = None  # unknown until the card has acknowledged every frame
+        for frame in send:
             self._send(frame)
+        if program.clock_box is not None:
+            self._loop_shown = frames[0]
         return PushResult(
             board_id=self.board.id,
-            frames=len(frames),
-            bytes_sent=sum(map(len, frames)),
+            frames=len(send),
+            bytes_sent=sum(map(len, send)),
             seconds=time.monotonic() - start,
+            detail=detail,
         )
 
     def ping(self) -> None:
