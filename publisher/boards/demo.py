@@ -32,6 +32,7 @@ DEMO_BOARDS: tuple[BoardConfig, ...] = (
         colors="dual",
         font_px=16,
         hours=("07:30", "18:30"),
+        hours_days="workdays",  # the service centre is closed on weekends and holidays
         group=("hall",),
     ),
     BoardConfig(
@@ -101,7 +102,7 @@ def demo_rules(*, now: datetime, site: str) -> Sequence[Rule]:
             groups=frozenset({"hall"}),
             start=10 * 60,
             end=12 * 60,
-            weekdays=frozenset(range(5)),
+            days="workdays",  # office days on the official calendar, 调休 included
             priority=5,
             content=(Content("projects", limit=5, color="yellow", seconds=6.0),),
         ),

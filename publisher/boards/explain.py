@@ -68,6 +68,7 @@ def explain(
     if resolution.inactive:
         lines.append("不生效 not in effect now:")
         lines += [f"  {rule.describe()}: {why}" for rule, why in resolution.inactive]
+    lines += _weekday_notes(resolution, calendar)
     if next_change is not None:
         lines.append(
             f"下次可能变化 next possible change: {next_change.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
@@ -80,3 +81,21 @@ def _day_words(at: datetime, calendar: WorkdayCalendar | None) -> str:
     day = (calendar or default_calendar()).day(at.date())
     words = describe_day(day).removeprefix(f"{day.date} ")
     return words if day.known else f"{words} (no State Council notice for {at.year}: guessed)"
+
+
+def _weekday_notes(resolution: Resolution, calendar: WorkdayCalendar | None) -> list[str]:
+    """On a holiday or a 调休 day: the rules that run by weekday names, blind to the calendar."""
+    at = resolution.at.astimezone(SHANGHAI)
+    day = (calendar or default_calendar()).day(at.date())
+    if day.kind.value not in ("holiday", "makeup_workday"):
+        return []
+    rules = [resolution.winner] if resolution.winner else []
+    rules += [rule for rule, _ in (*resolution.shadowed, *resolution.inactive)]
+    blind = [r for r in rules if r.days == "all" and len(r.weekdays) < 7 and not r.emergency]
+    if not blind:
+        return []
+    return [
+        f"日历 calendar: {describe_day(day)}; these rules go by weekday, not by the "
+        "working-day calendar (--days workdays would): "
+        + ", ".join(f"#{rule.id}" for rule in blind)
+    ]

@@ -192,3 +192,12 @@ def test_day_kinds_partition_every_day(moment, start, length):
     assert (4 in active) == (not workday)  # working days and the rest partition the days
     assert (3 in active) == (CALENDAR.day(day).kind == "holiday")
     assert not (3 in active and 1 in active)  # a holiday is never a working day
+
+
+def test_explain_points_at_weekday_rules_on_holidays_and_makeup_days():
+    found = resolve(BOARD, [WORK, WEEKDAYS], at("2026-10-01 10:30"), calendar=CALENDAR)
+    text = explain(BOARD, found, Program(BOARD.id, ()), calendar=CALENDAR)
+    assert "日历 calendar: 2026-10-01 国庆节; these rules go by weekday" in text
+    assert text.rstrip().endswith("#2")
+    ordinary = resolve(BOARD, [WORK, WEEKDAYS], at("2026-10-13 10:30"), calendar=CALENDAR)
+    assert "日历" not in explain(BOARD, ordinary, Program(BOARD.id, ()), calendar=CALENDAR)
