@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import warnings
 from typing import TYPE_CHECKING
 
 from content.linebreak import NO_LINE_END, may_end_line, may_start_line
@@ -207,7 +208,10 @@ def _latin_split(token: str) -> list[str]:
 @functools.cache
 def _segmenter() -> Callable[[str], list[str]]:
     """The jieba tokenizer, loaded once per process (it caches its dictionary in /tmp)."""
-    import jieba  # noqa: PLC0415 - a second to load: only when text is laid out
+    with warnings.catch_warnings():
+        # jieba 0.42 tries pkg_resources first, which newer setuptools deprecate.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import jieba  # noqa: PLC0415 - a second to load: only when text is laid out
 
     jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict" lines on stderr
     tokenizer = jieba.Tokenizer()
