@@ -204,10 +204,12 @@ def hours_why_not(board: BoardConfig, at: datetime, calendar: WorkdayCalendar | 
     start, end = (parse_hhmm(part) for part in board.hours)
     local = at.astimezone(SHANGHAI)
     minute = local.hour * 60 + local.minute
+    inside = start <= minute < end if start < end else minute >= start or minute < end
+    if inside and board.hours_days == "all":
+        return ""  # the common case, every evaluation: no words to build
     hours = f"{board.hours[0]}-{board.hours[1]}"
     if board.hours_days != "all":
         hours += f" on {board.hours_days}"
-    inside = start <= minute < end if start < end else minute >= start or minute < end
     if not inside:
         return f"outside operating hours {hours}"
     # Hours that cross midnight belong to the day they start on, as rules' windows do.
