@@ -8,6 +8,7 @@ not be silently ignored). ``render_config`` writes the commented file that
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import urlsplit
 
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CONFIG_NAME",
+    "ApplicationsSection",
+    "CalendarSection",
     "Config",
     "HttpSection",
     "ReviewSection",
@@ -104,6 +107,40 @@ class ServeSection(_Section):
     allowed_hosts: tuple[str, ...] = ()
 
 
+class CalendarSection(_Section):
+    """Next year's State Council holiday notice, before the calendar library has it.
+
+    The notice comes out in November; until ``chinese-calendar`` is updated an
+    office enters it here, and deadlines reaching into that year stop carrying
+    the "weekday rule" warning. Keys are ISO dates, values the holiday's name.
+    """
+
+    #: Days off, e.g. ``"2027-01-01" = "元旦"``.
+    holidays: dict[date, str] = {}
+    #: Saturdays and Sundays worked in exchange (调休上班), e.g. ``"2027-02-06" = "春节"``.
+    makeup_workdays: dict[date, str] = {}
+    #: The years whose whole notice the two tables above hold.
+    years: tuple[Annotated[int, Field(ge=2000, le=2100)], ...] = ()
+
+
+class ApplicationsSection(_Section):
+    """The register of disclosure applications (依申请公开)."""
+
+    #: The register number; ``{year}`` and ``{serial}`` are filled in.
+    number_pattern: str = "依申〔{year}〕{serial}号"
+    #: The agency an application is handled by unless another is given.
+    default_agency: str = "县人民政府办公室"
+    #: Status lookups one kiosk may make per minute (the rest are answered 429).
+    lookups_per_minute: Annotated[int, Field(ge=1, le=120)] = 6
+
+    @field_validator("number_pattern")
+    @classmethod
+    def _pattern_fields(cls, value: str) -> str:
+        if "{year}" not in value or "{serial}" not in value:
+            raise ValueError("must hold {year} and {serial}, e.g. 余府依申〔{year}〕{serial}号")
+        return value
+
+
 class TownConfig(_Section):
     """A town of the county: its name and the pinyin id of its scope and channel."""
 
@@ -143,6 +180,8 @@ class Config(_Section):
     http: HttpSection = HttpSection()
     review: ReviewSection = ReviewSection()
     serve: ServeSection = ServeSection()
+    calendar: CalendarSection = CalendarSection()
+    applications: ApplicationsSection = ApplicationsSection()
     towns: tuple[TownConfig, ...] = ()
     sources: tuple[SourceConfig, ...] = ()
     #: ``[[boards]]`` tables, kept raw here: ``publisher.boards.config`` checks each
