@@ -52,6 +52,19 @@ if [ ! -f "$KIOSK_HOME/token" ]; then
 fi
 cp "$DEMO_HOME/provision/root.json" "$KIOSK_HOME/root.json"
 
+# Disclosure on application (依申请公开): the demo county's register (the 2008 report's
+# 11 applications and a 2026 register, fictional people), what is due, and the annual
+# reports generated from the store (docs/applications-register.md). Importing twice adds
+# nothing; the staff console will show the same register.
+REGISTER=publisher/applications/demo
+"$BIN/gongkai" applications import "$REGISTER/register.csv" --home "$DEMO_HOME" || true
+"$BIN/gongkai" applications dashboard --home "$DEMO_HOME" || true
+"$BIN/gongkai" report annual --year 2008 --legacy-2008 --text "$REGISTER/report-2008.toml" \
+    --out "$DEMO_HOME/reports" --home "$DEMO_HOME" || true
+"$BIN/gongkai" report annual --year 2026 --text "$REGISTER/report-2026.toml" \
+    --out "$DEMO_HOME/reports" --home "$DEMO_HOME" || true
+echo "annual reports: $DEMO_HOME/reports/  status lookup at the kiosk: 依申请公开 → 查询办理进度"
+
 # LED boards: simulated controllers on loopback (an Onbon K card, an Onbon G6 card, a
 # Flaschen-Taschen receiver; deploy/led_simulators.py), what each demo board shows and
 # why, a preview of exactly its pixels, and a push through each driver. `serve` then

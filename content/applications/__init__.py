@@ -10,6 +10,7 @@ kiosk uses the statuses' words.
 * :func:`deadline`: the reply deadline on the working-day calendar (arts. 30-33);
 * :func:`applications_table`, :func:`review_litigation`,
   :func:`legacy_application_stats`: the annual report's tables from register rows;
+* :func:`proactive_2021`, :func:`legacy_proactive`: section 二 from the catalogue;
 * :func:`register_number`, :func:`lookup_digits`: register numbers and what a
   visitor types for one.
 """
@@ -32,6 +33,11 @@ from content.applications._numbers import (
     lookup_digits,
     register_number,
     split_digits,
+)
+from content.applications._proactive import (
+    ProactiveFigures,
+    legacy_proactive,
+    proactive_2021,
 )
 from content.applications._stats import (
     AppealRow,
@@ -67,6 +73,7 @@ __all__ = [
     "Deadline",
     "EventKind",
     "Outcome",
+    "ProactiveFigures",
     "RegisterRow",
     "Status",
     "TimelineEvent",
@@ -75,7 +82,9 @@ __all__ = [
     "is_open",
     "kinds_since_restart",
     "legacy_application_stats",
+    "legacy_proactive",
     "lookup_digits",
+    "proactive_2021",
     "register_number",
     "review_litigation",
     "split_digits",

@@ -11,6 +11,7 @@ from publisher.commands import (
     devices,
     home,
     release,
+    report,
     review,
     serve,
     sync,
@@ -25,5 +26,5 @@ __all__ = ["register"]
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the publisher's subcommands to ``gongkai``."""
     parent = _common.home_parent()
-    for group in (home, sync, review, release, devices, boards, serve, applications):
+    for group in (home, sync, review, release, devices, boards, serve, applications, report):
         group.register(commands, parent)

@@ -80,6 +80,21 @@ def test_demo_register_imports_once_and_lists(home):
     text = apps(home, "dashboard", "--today", "2026-11-20").stdout
     assert "已超期 (2)" in text
     assert "待申请人补正 (2)" in text
+    seed_text = files("publisher.applications") / "demo" / "report-2008.toml"
+    out = home / "reports"
+    made = cli(
+        "report", "annual", "--year", "2008", "--legacy-2008", "--text", seed_text,
+        "--out", out, "--json", "--home", home,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    stats = json.loads(made.stdout)["stats"]
+    assert (stats["applications_total"], stats["replies_granted"]) == (11, 7)
+    assert stats["proactive_total"] == 3946
+    assert sorted(p.name for p in out.iterdir()) == [
+        "annual-report-2008.html",
+        "annual-report-2008.json",
+        "annual-report-2008.pdf",
+    ]
 
 
 def test_add_event_reply_show_and_personal_view_audit(home):
@@ -177,6 +192,25 @@ def test_xlsx_import_with_a_title_row_and_date_cells(home, tmp_path):
     report = json.loads(result.stdout)
     assert report["added"] == ["依申〔2026〕3号"]
     assert [(p["line"], p["field"]) for p in report["problems"]] == [(4, "applicant_kind")]
+
+
+def test_report_text_errors_name_the_key(home, tmp_path):
+    text = tmp_path / "report.toml"
+    text.write_text("[proactive]\nlicensing_decisions = -1\n", encoding="utf-8")
+    result = cli(
+        "report",
+        "annual",
+        "--year",
+        "2026",
+        "--text",
+        text,
+        "--out",
+        tmp_path / "o",
+        "--home",
+        home,
+    )
+    assert result.returncode == 2
+    assert "licensing_decisions" in result.stderr
 
 
 def test_unreadable_file_is_usage_error(home, tmp_path):
