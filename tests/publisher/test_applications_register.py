@@ -16,6 +16,7 @@ from content.applications import (
     Status,
 )
 from content.workdays import official_calendar
+from publisher.applications.calendar import office_calendar
 from publisher.applications.errors import ApplicationError
 from publisher.applications.selectors import (
     application_summaries,
@@ -34,7 +35,9 @@ from publisher.applications.services import (
     application_reply,
     application_view,
 )
+from publisher.config import load_config
 from publisher.store.models import AuditLog
+from publisher.tomlfile import ConfigError
 
 CAL = official_calendar()
 OFFICE = Viewer(actor="cli:tester")
@@ -217,3 +220,19 @@ def test_status_lookup_needs_both_halves():
     assert status_lookup(digits="20262", phone_tail="1234", calendar=CAL, today=today) is None
     assert status_lookup(digits="2026", phone_tail="1234", calendar=CAL, today=today) is None
     assert app.number
+
+
+def test_calendar_section_adds_next_years_notice(tmp_path):
+    path = tmp_path / "gongkai.toml"
+    path.write_text(
+        '[calendar]\nholidays = { 2027-01-01 = "元旦" }\nyears = [2027]\n'
+        '[applications]\nnumber_pattern = "余府依申〔{year}〕{serial}号"\n',
+        encoding="utf-8",
+    )
+    config = load_config(path)
+    calendar = office_calendar(config.calendar)
+    assert calendar.day(date(2027, 1, 1)).kind.value == "holiday"
+    assert calendar.day(date(2027, 1, 1)).known
+    path.write_text('[applications]\nnumber_pattern = "依申{serial}"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="number_pattern"):
+        load_config(path)
