@@ -104,6 +104,15 @@ PY
     --channel town-nanan --token-file "$KIOSK_HOME/token" --once
 echo "kiosk: active release in $KIOSK_HOME/active"
 "$BIN/gongkai" device list --home "$DEMO_HOME"
+# 查询办理进度 as the kiosk asks it: 依申〔2026〕26号 of the demo register, phone ending 8866.
+"$BIN/python" - "$PUBLISHER" "$KIOSK_HOME/token" <<'PY' || true
+import sys
+from pathlib import Path
+from kiosk.agent.status import PublisherStatusLookup
+answer = PublisherStatusLookup(sys.argv[1], Path(sys.argv[2]).read_text().strip())("202626", "8866")
+print(f"kiosk status lookup 202626/8866: {answer.outcome} {answer.status.label if answer.status else ''} "
+      f"received {answer.received_on} due {answer.due}")
+PY
 
 # The hall kiosk app on what the agent activated: a tour of every screen in both
 # modes (under Xvfb when this machine has no display), then, on a desktop, the app.
@@ -118,7 +127,8 @@ fi
 echo "kiosk screenshots (one per screen and mode):"
 ls "$TOUR"/*.png | sed 's/^/  /'
 if [ -n "${DISPLAY:-}" ]; then
-    "$BIN/gongkai" kiosk --home "$KIOSK_HOME" --size 540x960 >"$KIOSK_HOME/app.log" 2>&1 &
+    "$BIN/gongkai" kiosk --home "$KIOSK_HOME" --size 540x960 \
+        --publisher "$PUBLISHER" --token-file "$KIOSK_HOME/token" >"$KIOSK_HOME/app.log" 2>&1 &
     PIDS+=($!)
     echo "kiosk app: open on $DISPLAY (log: $KIOSK_HOME/app.log)"
 fi

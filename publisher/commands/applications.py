@@ -239,24 +239,34 @@ def _list(args: argparse.Namespace) -> int:
 
 def _show(args: argparse.Namespace) -> int:
     _config, calendar, today = _setup(args)
-    code = _show_summary(args.number, calendar, today, json_out=args.json)
-    if code == EXIT_OK and args.personal:
-        from publisher.applications.services import Viewer, application_view  # noqa: PLC0415
+    from publisher.applications.selectors import application_summary  # noqa: PLC0415
+    from publisher.applications.services import Viewer, application_view  # noqa: PLC0415
 
-        application = application_view(viewer=Viewer(cli_actor()), number=args.number)
+    viewer = Viewer(cli_actor())
+    summary = application_summary(viewer=viewer, number=args.number, calendar=calendar, today=today)
+    if summary is None:
+        print(f"no application {args.number}", file=sys.stderr)
+        return EXIT_FAILURE
+    person: dict[str, str] | None = None
+    if args.personal:
+        application = application_view(viewer=viewer, number=args.number)
         if application is not None:
             person = {
-                "applicant_name": application.applicant_name,
+                "name": application.applicant_name,
                 "id_number": application.applicant_id_number,
                 "phone": application.applicant_phone,
                 "address": application.applicant_address,
             }
-            if args.json:
-                print(json.dumps(person, ensure_ascii=False, indent=2))
-            else:
-                print("申请人: {applicant_name}  证件: {id_number}  电话: {phone}".format(**person))
-                print(f"地址: {person['address']}")
-    return code
+    if args.json:
+        out = summary.as_json() | ({"applicant": person} if person is not None else {})
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    _print_one(summary, json_out=False)
+    if person is not None:
+        print(
+            "  申请人：{name}  证件：{id_number}  电话：{phone}  地址：{address}".format(**person)
+        )
+    return EXIT_OK
 
 
 def _dashboard(args: argparse.Namespace) -> int:
