@@ -52,6 +52,19 @@ if [ ! -f "$KIOSK_HOME/token" ]; then
 fi
 cp "$DEMO_HOME/provision/root.json" "$KIOSK_HOME/root.json"
 
+# Disclosure on application (依申请公开): the demo county's register (the 2008 report's
+# 11 applications and a 2026 register, fictional people), what is due, and the annual
+# reports generated from the store (docs/applications-register.md). Importing twice adds
+# nothing; the staff console will show the same register.
+REGISTER=publisher/applications/demo
+"$BIN/gongkai" applications import "$REGISTER/register.csv" --home "$DEMO_HOME" || true
+"$BIN/gongkai" applications dashboard --home "$DEMO_HOME" || true
+"$BIN/gongkai" report annual --year 2008 --legacy-2008 --text "$REGISTER/report-2008.toml" \
+    --out "$DEMO_HOME/reports" --home "$DEMO_HOME" || true
+"$BIN/gongkai" report annual --year 2026 --text "$REGISTER/report-2026.toml" \
+    --out "$DEMO_HOME/reports" --home "$DEMO_HOME" || true
+echo "annual reports: $DEMO_HOME/reports/  status lookup at the kiosk: 依申请公开 → 查询办理进度"
+
 # LED boards: simulated controllers on loopback (an Onbon K card, an Onbon G6 card, a
 # Flaschen-Taschen receiver; deploy/led_simulators.py), what each demo board shows and
 # why, a preview of exactly its pixels, and a push through each driver. `serve` then
@@ -91,6 +104,15 @@ PY
     --channel town-nanan --token-file "$KIOSK_HOME/token" --once
 echo "kiosk: active release in $KIOSK_HOME/active"
 "$BIN/gongkai" device list --home "$DEMO_HOME"
+# 查询办理进度 as the kiosk asks it: 依申〔2026〕26号 of the demo register, phone ending 8866.
+"$BIN/python" - "$PUBLISHER" "$KIOSK_HOME/token" <<'PY' || true
+import sys
+from pathlib import Path
+from kiosk.agent.status import PublisherStatusLookup
+answer = PublisherStatusLookup(sys.argv[1], Path(sys.argv[2]).read_text().strip())("202626", "8866")
+print(f"kiosk status lookup 202626/8866: {answer.outcome} {answer.status.label if answer.status else ''} "
+      f"received {answer.received_on} due {answer.due}")
+PY
 
 # The hall kiosk app on what the agent activated: a tour of every screen in both
 # modes (under Xvfb when this machine has no display), then, on a desktop, the app.
@@ -105,7 +127,8 @@ fi
 echo "kiosk screenshots (one per screen and mode):"
 ls "$TOUR"/*.png | sed 's/^/  /'
 if [ -n "${DISPLAY:-}" ]; then
-    "$BIN/gongkai" kiosk --home "$KIOSK_HOME" --size 540x960 >"$KIOSK_HOME/app.log" 2>&1 &
+    "$BIN/gongkai" kiosk --home "$KIOSK_HOME" --size 540x960 \
+        --publisher "$PUBLISHER" --token-file "$KIOSK_HOME/token" >"$KIOSK_HOME/app.log" 2>&1 &
     PIDS+=($!)
     echo "kiosk app: open on $DISPLAY (log: $KIOSK_HOME/app.log)"
 fi

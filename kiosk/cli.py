@@ -101,6 +101,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="allow SDL's invisible offscreen driver (CI tours without X)",
     )
     app.add_argument("--no-speech", action="store_true", help="disable 朗读 (no TTS)")
+    app.add_argument(
+        "--publisher", metavar="URL", help="publisher to ask for 查询办理进度 (依申请公开)"
+    )
+    app.add_argument(
+        "--token-file",
+        type=Path,
+        metavar="FILE",
+        help="this kiosk's device token (the agent's token file), for 查询办理进度",
+    )
     app.set_defaults(handler=_kiosk_app)
 
 
@@ -182,6 +191,8 @@ def _kiosk_app(args: argparse.Namespace) -> int:
         tour=args.tour.resolve() if args.tour else None,
         allow_offscreen=args.allow_offscreen,
         speech=not args.no_speech,
+        publisher=args.publisher,
+        token_file=args.token_file.resolve() if args.token_file else None,
     )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     from kiosk.app.main import run  # noqa: PLC0415 - Kivy only for this command

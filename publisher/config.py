@@ -8,6 +8,7 @@ not be silently ignored). ``render_config`` writes the commented file that
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import urlsplit
 
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CONFIG_NAME",
+    "ApplicationsSection",
+    "CalendarSection",
     "Config",
     "HttpSection",
     "ReviewSection",
@@ -104,6 +107,40 @@ class ServeSection(_Section):
     allowed_hosts: tuple[str, ...] = ()
 
 
+class CalendarSection(_Section):
+    """Next year's State Council holiday notice, before the calendar library has it.
+
+    The notice comes out in November; until ``chinese-calendar`` is updated an
+    office enters it here, and deadlines reaching into that year stop carrying
+    the "weekday rule" warning. Keys are ISO dates, values the holiday's name.
+    """
+
+    #: Days off, e.g. ``"2027-01-01" = "元旦"``.
+    holidays: dict[date, str] = {}
+    #: Saturdays and Sundays worked in exchange (调休上班), e.g. ``"2027-02-06" = "春节"``.
+    makeup_workdays: dict[date, str] = {}
+    #: The years whose whole notice the two tables above hold.
+    years: tuple[Annotated[int, Field(ge=2000, le=2100)], ...] = ()
+
+
+class ApplicationsSection(_Section):
+    """The register of disclosure applications (依申请公开)."""
+
+    #: The register number; ``{year}`` and ``{serial}`` are filled in.
+    number_pattern: str = "依申〔{year}〕{serial}号"
+    #: The agency an application is handled by unless another is given.
+    default_agency: str = "县人民政府办公室"
+    #: Status lookups one kiosk may make per minute (the rest are answered 429).
+    lookups_per_minute: Annotated[int, Field(ge=1, le=120)] = 6
+
+    @field_validator("number_pattern")
+    @classmethod
+    def _pattern_fields(cls, value: str) -> str:
+        if "{year}" not in value or "{serial}" not in value:
+            raise ValueError("must hold {year} and {serial}, e.g. 余府依申〔{year}〕{serial}号")
+        return value
+
+
 class TownConfig(_Section):
     """A town of the county: its name and the pinyin id of its scope and channel."""
 
@@ -143,6 +180,8 @@ class Config(_Section):
     http: HttpSection = HttpSection()
     review: ReviewSection = ReviewSection()
     serve: ServeSection = ServeSection()
+    calendar: CalendarSection = CalendarSection()
+    applications: ApplicationsSection = ApplicationsSection()
     towns: tuple[TownConfig, ...] = ()
     sources: tuple[SourceConfig, ...] = ()
     #: ``[[boards]]`` tables, kept raw here: ``publisher.boards.config`` checks each
@@ -278,6 +317,19 @@ def render_config(*, name: str, towns: list[TownConfig], sources: list[SourceCon
         "max_heartbeat_bytes = 16384",
         "# Host names answered besides public_url's host and 127.0.0.1/localhost/[::1]:",
         "allowed_hosts = []",
+        "",
+        "[applications]",
+        "# The register of disclosure applications (依申请公开); docs/applications-register.md.",
+        'number_pattern = "依申〔{year}〕{serial}号"',
+        'default_agency = "县人民政府办公室"',
+        "# Status lookups one kiosk may make per minute.",
+        "lookups_per_minute = 6",
+        "",
+        "[calendar]",
+        "# Next year's State Council holiday notice, until the calendar library has it:",
+        '# holidays = { 2027-01-01 = "元旦" }',
+        '# makeup_workdays = { 2027-02-06 = "春节" }',
+        "# years = [2027]",
         "",
         "# The county's towns: each is a scope of content and a kiosk channel (town-<id>).",
     ]

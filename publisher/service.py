@@ -20,6 +20,8 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from content.county_time import COUNTY_TZ_NAME
+from publisher.applications import web as applications_web
+from publisher.applications.calendar import office_calendar
 from publisher.boards.push import Action
 from publisher.boards.runner import BoardRunner
 from publisher.commands._common import client_factory
@@ -72,6 +74,10 @@ class PublisherService:
             hub=self.hub,
             channels=set(channels_of(config)),
             max_heartbeat=config.serve.max_heartbeat_bytes,
+        )
+        applications_web.configure(
+            calendar=office_calendar(config.calendar),
+            per_minute=config.applications.lookups_per_minute,
         )
         self.boards = BoardRunner(home=home, config=config, approved=approved)
         self.scheduler = build_scheduler(

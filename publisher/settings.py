@@ -57,7 +57,7 @@ SECRET_KEY = secrets.token_urlsafe(48)
 DEBUG = False
 # The same names the request guard answers (publisher.web.guard checks them first).
 ALLOWED_HOSTS = _allowed_hosts()
-INSTALLED_APPS = ["django.contrib.contenttypes", "publisher.store"]
+INSTALLED_APPS = ["django.contrib.contenttypes", "publisher.store", "publisher.applications"]
 ROOT_URLCONF = "publisher.web.urls"
 MIDDLEWARE: list[str] = []
 DATABASES = {"default": _database(_database_url())}

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from kivy.uix.widget import Widget
 
+    from kiosk.viewmodels.applications import LookupForm, StatusLookup
     from kiosk.viewmodels.library import Library
     from kiosk.viewmodels.nav import Place, Screen
     from kiosk.viewmodels.search import SearchState
@@ -38,6 +39,16 @@ class Ui(Protocol):
     @property
     def search_state(self) -> SearchState:
         """The query typed on the keypad and its results."""
+        ...
+
+    @property
+    def lookup_form(self) -> LookupForm:
+        """What the visitor typed for 查询办理进度, and the answer."""
+        ...
+
+    @property
+    def status_lookup(self) -> StatusLookup | None:
+        """Asks the publisher for an application's status (None: not configured)."""
         ...
 
     def today(self) -> date:

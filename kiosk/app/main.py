@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from kiosk.a11y.speech import Speaker
     from kiosk.app.settings import KioskSettings
     from kiosk.app.tour import Tour
+    from kiosk.viewmodels.applications import LookupForm, StatusLookup
     from kiosk.viewmodels.library import Library
     from kiosk.viewmodels.nav import Place
     from kiosk.viewmodels.search import SearchState
@@ -73,10 +74,12 @@ def build_app(
     speaker: Speaker | None = None,
     *,
     clock: Callable[[], float] = monotonic,
+    status_lookup: StatusLookup | None = None,
 ) -> App:
     """The kiosk's Kivy ``App`` (after ``configure`` and ``register_font``), not yet run.
 
-    ``clock`` is the idle timeout's (tests pass their virtual time).
+    ``clock`` is the idle timeout's (tests pass their virtual time); ``status_lookup``
+    asks the publisher for 查询办理进度 (default: from ``settings.publisher``, if set).
     """
     from kivy.app import App  # noqa: PLC0415 - after configure()
 
@@ -88,7 +91,7 @@ def build_app(
         title = "政务公开"
 
         def build(self) -> Widget:
-            self.kiosk = Kiosk(settings, voice, clock=clock)
+            self.kiosk = Kiosk(settings, voice, clock=clock, status_lookup=status_lookup)
             return self.kiosk.root
 
         def on_start(self) -> None:
@@ -105,7 +108,12 @@ class Kiosk:
     """The running kiosk (implements ``context.Ui`` for screens, ``context.Stage`` for the tour)."""
 
     def __init__(
-        self, settings: KioskSettings, speaker: Speaker, *, clock: Callable[[], float] = monotonic
+        self,
+        settings: KioskSettings,
+        speaker: Speaker,
+        *,
+        clock: Callable[[], float] = monotonic,
+        status_lookup: StatusLookup | None = None,
     ) -> None:
         from kivy.core.window import Window  # noqa: PLC0415
         from kivy.uix.boxlayout import BoxLayout  # noqa: PLC0415
@@ -114,6 +122,7 @@ class Kiosk:
 
         self.settings = settings
         self.speaker = speaker
+        self._status_lookup = status_lookup or _status_lookup(settings)
         self.session = Session.begin(settings.idle_seconds, clock=clock)
         self.loader = ReleaseLoader(settings.home, self._loaded)
         self.exit_code = 0
@@ -147,6 +156,16 @@ class Kiosk:
     def search_state(self) -> SearchState:
         """The keypad's query and its results."""
         return self.session.search
+
+    @property
+    def lookup_form(self) -> LookupForm:
+        """查询办理进度: what was typed and answered (cleared with the session)."""
+        return self.session.lookup
+
+    @property
+    def status_lookup(self) -> StatusLookup | None:
+        """Asks the publisher for an application's status (None: not configured)."""
+        return self._status_lookup
 
     @property
     def root(self) -> Widget:
@@ -346,6 +365,20 @@ class Kiosk:
             self._later(self.home)
             return True  # the waking tap only wakes
         return False
+
+
+def _status_lookup(settings: KioskSettings) -> StatusLookup | None:
+    """The publisher lookup of ``settings``, or None (no publisher, no readable token)."""
+    if settings.publisher is None or settings.token_file is None:
+        return None
+    from kiosk.agent.status import PublisherStatusLookup, read_token  # noqa: PLC0415
+
+    try:
+        token = read_token(settings.token_file)
+    except (OSError, ValueError) as exc:
+        log.warning("查询办理进度 is off: the token file cannot be read (%s)", exc)
+        return None
+    return PublisherStatusLookup(settings.publisher, token)
 
 
 def _refuse_close(*_args: Any) -> bool:

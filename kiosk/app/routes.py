@@ -79,6 +79,12 @@ def _loading(ui: Ui, view: View) -> Widget:
     return build_loading(ui, view.loading_reason)
 
 
+def _applications(ui: Ui, view: View) -> Widget:  # noqa: ARG001 - the table's signature
+    from kiosk.app.screens.applications import build_applications  # noqa: PLC0415
+
+    return build_applications(ui)
+
+
 ROUTES: dict[Screen, Callable[[Ui, View], Widget]] = {
     Screen.HOME: _home,
     Screen.GROUPS: _groups,
@@ -87,4 +93,5 @@ ROUTES: dict[Screen, Callable[[Ui, View], Widget]] = {
     Screen.SEARCH: _search,
     Screen.ATTRACT: _attract,
     Screen.LOADING: _loading,
+    Screen.APPLICATIONS: _applications,
 }

@@ -36,6 +36,10 @@ class KioskSettings:
     allow_offscreen: bool = False
     maxfps: int = 30
     speech: bool = True
+    #: The publisher to ask for 查询办理进度, and the file with this kiosk's device token
+    #: (the agent's); without them the screen says the lookup is not available here.
+    publisher: str | None = None
+    token_file: Path | None = None
 
     @property
     def ui_dir(self) -> Path:

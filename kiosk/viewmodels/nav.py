@@ -23,6 +23,7 @@ class Screen(StrEnum):
     DETAIL = "detail"  # one item
     SEARCH = "search"  # the keypad and its results
     ATTRACT = "attract"  # the idle loop
+    APPLICATIONS = "applications"  # 依申请公开: how to apply, 查询办理进度
     #: 正在获取内容: drawn before the first release, never a place on the stack.
     LOADING = "loading"
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from time import monotonic
 from typing import TYPE_CHECKING
 
+from kiosk.viewmodels.applications import LookupForm
 from kiosk.viewmodels.idle import IdlePolicy
 from kiosk.viewmodels.nav import Navigator, Place, Screen
 from kiosk.viewmodels.search import SearchState
@@ -50,6 +51,8 @@ class Session:
     idle: IdlePolicy
     nav: Navigator = field(default_factory=Navigator)
     search: SearchState = field(default_factory=SearchState)
+    #: 查询办理进度: the digits typed; cleared with the session (the next visitor never sees them).
+    lookup: LookupForm = field(default_factory=LookupForm)
     elder: bool = False
     attract_index: int = 0
 
@@ -120,6 +123,7 @@ class Session:
         """Nobody is here: the search cleared, normal mode, the attract loop from its start."""
         self.search.query = ""
         self.search.groups = []
+        self.lookup.clear()
         self.nav.home()
         self.elder = False
         self.attract_index = 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
+from publisher.applications import web as applications
 from publisher.web import views
 
 urlpatterns = [
@@ -11,4 +12,5 @@ urlpatterns = [
     re_path(r"^docs/(?P<sha256>[0-9a-f]{64})$", views.documents),
     path("api/channels/<str:channel>/events", views.events),
     path("api/devices/heartbeat", views.heartbeat),
+    path("api/applications/status", applications.status),
 ]

@@ -49,6 +49,16 @@ def build_home(ui: Ui, *, landscape: bool) -> BoxLayout:
             height=dp(theme.touch_dp * 1.5),
         )
     )
+    root.add_widget(
+        TapButton(
+            "依申请公开 · 查询办理进度",
+            theme,
+            lambda: ui.go(Place(Screen.APPLICATIONS)),
+            primary=False,
+            name="applications",
+            height=dp(theme.touch_dp * 1.5),
+        )
+    )
     grid = GridLayout(cols=4 if landscape else 2, spacing=dp(16))
     library = ui.library
     counts = {t.section: t.count for t in tiles(library)} if library else {}

@@ -181,8 +181,11 @@ class Pilot:
 
 
 @contextmanager
-def fly(home: Path, *, idle_seconds: float = 90.0) -> Iterator[Pilot]:
-    """The real kiosk app on ``home``'s active release, started and (afterwards) stopped."""
+def fly(home: Path, *, idle_seconds: float = 90.0, status_lookup: Any = None) -> Iterator[Pilot]:
+    """The real kiosk app on ``home``'s active release, started and (afterwards) stopped.
+
+    ``status_lookup`` answers 查询办理进度 (e.g. a real client of a served publisher).
+    """
     from kivy.base import EventLoop, runTouchApp
     from kivy.core.window import Window
 
@@ -192,7 +195,7 @@ def fly(home: Path, *, idle_seconds: float = 90.0) -> Iterator[Pilot]:
     settings = KioskSettings(
         home=home, idle_seconds=idle_seconds, allow_offscreen=True, speech=False
     )
-    app = build_app(settings, speaker, clock=clock)
+    app = build_app(settings, speaker, clock=clock, status_lookup=status_lookup)
     try:
         # What App.run() does, minus the main loop: build, add the root to
         # the window, on_start; then start the event loop without running it.
