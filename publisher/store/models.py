@@ -94,6 +94,11 @@ class Revision(models.Model):
     reason = models.CharField(max_length=500, blank=True)
     decided_by = models.CharField(max_length=150, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    #: A quarantined revision's first review (four-eyes): the 终审 must be someone else.
+    first_reviewed_by = models.CharField(max_length=150, blank=True)
+    first_reviewed_at = models.DateTimeField(null=True, blank=True)
+    #: Who confirmed the secrecy check (保密审查) when it was approved for publication.
+    secrecy_checked_by = models.CharField(max_length=150, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -256,6 +261,8 @@ class AuditLog(models.Model):
     item = models.ForeignKey(Item, null=True, blank=True, on_delete=models.SET_NULL)
     revision = models.ForeignKey(Revision, null=True, blank=True, on_delete=models.SET_NULL)
     detail = models.JSONField(default=dict, blank=True)
+    #: The client address of a decision made in the staff console ("" from the CLI).
+    address = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering: ClassVar = ["-at"]
