@@ -104,6 +104,13 @@ class ServeSection(_Section):
     allowed_hosts: tuple[str, ...] = ()
 
 
+class ConsoleSection(_Section):
+    """The staff console under ``/staff/``."""
+
+    #: Minutes without a request after which a staff session ends.
+    idle_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 30
+
+
 class TownConfig(_Section):
     """A town of the county: its name and the pinyin id of its scope and channel."""
 
@@ -143,6 +150,7 @@ class Config(_Section):
     http: HttpSection = HttpSection()
     review: ReviewSection = ReviewSection()
     serve: ServeSection = ServeSection()
+    console: ConsoleSection = ConsoleSection()
     towns: tuple[TownConfig, ...] = ()
     sources: tuple[SourceConfig, ...] = ()
     #: ``[[boards]]`` tables, kept raw here: ``publisher.boards.config`` checks each

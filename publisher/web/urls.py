@@ -1,8 +1,8 @@
-"""URL routes of the publisher's HTTP face."""
+"""URL routes of the publisher's HTTP face; the staff console under ``/staff/``."""
 
 from __future__ import annotations
 
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from publisher.web import views
 
@@ -11,4 +11,5 @@ urlpatterns = [
     re_path(r"^docs/(?P<sha256>[0-9a-f]{64})$", views.documents),
     path("api/channels/<str:channel>/events", views.events),
     path("api/devices/heartbeat", views.heartbeat),
+    path("staff/", include("publisher.console.urls")),
 ]

@@ -166,7 +166,7 @@ def revision_approve(
     revision = _locked(revision, who, Decision.APPROVE)
     moment = now or timezone.now()
     item = revision.item
-    detail = {"secrecy_checked": True}
+    detail: dict[str, object] = {"secrecy_checked": True}
     if revision.status == Revision.Status.QUARANTINED and not revision.first_reviewed_by:
         revision.first_reviewed_by, revision.first_reviewed_at = who.name, moment
         revision.save(update_fields=["first_reviewed_by", "first_reviewed_at"])
@@ -184,7 +184,7 @@ def revision_approve(
     item.save(update_fields=["current", "state", "title", "updated_at"])
     channels_mark_dirty(scope=item.scope, now=moment)
     if revision.first_reviewed_by:
-        detail["first_reviewed_by"] = revision.first_reviewed_by  # type: ignore[assignment]
+        detail["first_reviewed_by"] = revision.first_reviewed_by
     _audit(who, "review.approve", revision, detail)
     return revision
 
@@ -244,7 +244,9 @@ def revisions_decide(
         found = Revision.objects.select_related("item").in_bulk(ids)
         chosen = [found[pk] for pk in ids if pk in found]
         missing = [pk for pk in ids if pk not in found]
-    decided, refused, first = [], [], []
+    decided: list[Revision] = []
+    refused: list[ReviewError | ReviewDeniedError] = []
+    first: list[Revision] = []
     for revision in chosen:
         try:
             if decision is Decision.APPROVE:
