@@ -23,7 +23,7 @@ from publisher.console.models import StaffProfile
 from publisher.console.services import user_add
 from publisher.store.models import Item, Revision, Source
 
-PASSWORD = "Qiantang-river-2026"
+PASSWORD = "Qiantang-river-2026"  # noqa: S105 - a test account's
 TOWNS = {"nanan": "南安镇", "huangdi": "黄龙镇"}
 
 

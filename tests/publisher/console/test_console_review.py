@@ -129,7 +129,7 @@ def test_the_revision_page_highlights_changed_words_and_shows_source_and_attachm
                 "fetched_at": "2026-11-20T17:30:00+08:00",
                 "parser": "hanweb",
             },
-        },  # fmt: skip
+        },
     )
     client = staff("张三", "审核员")
 
