@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from publisher.store.actors import Actor
 
 __all__ = [
+    "FOLD_LINES",
     "PAGE_SIZE",
     "FieldDiff",
     "QueueFilter",
@@ -39,6 +40,8 @@ __all__ = [
 ]
 
 PAGE_SIZE = 50
+#: A field longer than this many lines is folded (``<details>``) on the revision page.
+FOLD_LINES = 12
 _WAITING = [Revision.Status.PENDING, Revision.Status.QUARANTINED]
 
 
@@ -63,6 +66,8 @@ class FieldDiff:
     old: list[Segment]
     new: list[Segment]
     long: bool = False
+    #: Lines of the longer side; past ``FOLD_LINES`` the page folds the field.
+    lines: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +121,9 @@ def revision_diff(revision: Revision) -> list[FieldDiff]:
     for change in record_diff(base, revision.data):
         old, new = as_text(change.old), as_text(change.new)
         left, right = word_diff(old, new)
-        diffs.append(FieldDiff(change.field, left, right, long=len(old) + len(new) > 200))
+        lines = max(old.count("\n"), new.count("\n")) + 1
+        long = len(old) + len(new) > 200
+        diffs.append(FieldDiff(change.field, left, right, long=long, lines=lines))
     return diffs
 
 

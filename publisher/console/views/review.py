@@ -179,6 +179,7 @@ def _revision_page(
         "revision": found,
         "item": found.item,
         "diffs": reads.revision_diff(found),
+        "fold": reads.FOLD_LINES,
         "attachments": [a for a in data.get("attachments") or [] if isinstance(a, dict)],
         "provenance": data.get("provenance") if isinstance(data.get("provenance"), dict) else {},
         "form": form,

@@ -56,7 +56,7 @@ def test_first_login_forces_a_password_change_then_lets_the_user_in():
         {"old_password": made.password, "new_password1": "12345", "new_password2": "12345"},
     )
     assert weak.status_code == 200
-    assert "密码" in weak.content.decode()  # Django's validators, in Chinese, beside the field
+    assert "密码太短，至少需要 10 个字符" in weak.content.decode()  # beside the field, in Chinese
     assert StaffProfile.objects.get(user=made.user).must_change_password
 
     changed = client.post(
