@@ -40,6 +40,9 @@ __all__ = [
 ]
 
 PAGE_SIZE = 50
+#: How long after an approval its page keeps polling for kiosks (an offline kiosk
+#: would otherwise keep the page, and its session, alive for good).
+WATCH_FOR = timedelta(minutes=10)
 #: A field longer than this many lines is folded (``<details>``) on the revision page.
 FOLD_LINES = 12
 _WAITING = [Revision.Status.PENDING, Revision.Status.QUARANTINED]
@@ -153,7 +156,7 @@ def revision_release_status(revision: Revision) -> ReleaseStatus:
         rows.append({"channel": release.channel.key, "version": release.version,
                      "at": release.created_at, "applied": kiosks, "kiosks": total})  # fmt: skip
     done = bool(rows) and all(row["applied"] >= row["kiosks"] for row in rows)
-    return ReleaseStatus(rows, done)
+    return ReleaseStatus(rows, done or timezone.now() - revision.decided_at > WATCH_FOR)
 
 
 def sources_choices() -> list[tuple[str, str]]:
