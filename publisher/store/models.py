@@ -105,6 +105,11 @@ class Revision(models.Model):
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["item", "seq"], name="revision_seq_unique"),
         ]
+        indexes: ClassVar = [
+            # The review queue: what waits, oldest first, and its counts by kind.
+            models.Index(fields=["status", "created_at"], name="revision_waiting_order"),
+            models.Index(fields=["status", "kind"], name="revision_waiting_kind"),
+        ]
         ordering: ClassVar = ["item_id", "seq"]
 
     def __str__(self) -> str:

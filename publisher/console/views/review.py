@@ -56,6 +56,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "towns": settings.GONGKAI_TOWNS,
             "chosen": chosen,
+            "section": "review",
         },
     )
 
@@ -190,6 +191,7 @@ def _revision_page(
         "limit": limit,
         "town_name": settings.GONGKAI_TOWNS.get(found.item.scope.removeprefix("town-"), ""),
         "release": reads.revision_release_status(found),
+        "section": "review",
     }
     return render(request, "console/revision.html", context, status=status)
 

@@ -26,6 +26,14 @@ class Migration(migrations.Migration):
             name='secrecy_checked_by',
             field=models.CharField(blank=True, max_length=150),
         ),
+        migrations.AddIndex(
+            model_name='revision',
+            index=models.Index(fields=['status', 'created_at'], name='revision_waiting_order'),
+        ),
+        migrations.AddIndex(
+            model_name='revision',
+            index=models.Index(fields=['status', 'kind'], name='revision_waiting_kind'),
+        ),
         migrations.AddField(
             model_name='auditlog',
             name='address',
