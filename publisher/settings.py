@@ -98,6 +98,7 @@ MIDDLEWARE: list[str] = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "publisher.console.middleware.ConsoleHeaders",
 ]
 TEMPLATES = [
     {
@@ -175,3 +176,5 @@ GONGKAI_REVIEW_LIMITS: tuple[float, float] = (
     (_CONFIG.review.max_rewrite_share, _CONFIG.review.max_removal_share) if _CONFIG else (0.5, 0.2)
 )
 GONGKAI_PUBLIC_URL = _PUBLIC_URL
+#: Seconds a login waits for a free password check (publisher.console.views.auth).
+GONGKAI_LOGIN_WAIT = 5.0

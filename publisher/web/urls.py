@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from publisher.web import views
 
@@ -11,5 +12,6 @@ urlpatterns = [
     re_path(r"^docs/(?P<sha256>[0-9a-f]{64})$", views.documents),
     path("api/channels/<str:channel>/events", views.events),
     path("api/devices/heartbeat", views.heartbeat),
+    path("staff", RedirectView.as_view(url="/staff/")),  # as people type it
     path("staff/", include("publisher.console.urls")),
 ]

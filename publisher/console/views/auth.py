@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
 
@@ -17,17 +20,29 @@ from publisher.web.guard import accepts
 
 if TYPE_CHECKING:
     from django.contrib.auth.forms import PasswordChangeForm
-    from django.http import HttpRequest, HttpResponse
+    from django.http import HttpRequest
 
-__all__ = ["home", "login", "logout", "password"]
+__all__ = ["LOGIN_CHECKS", "home", "login", "logout", "password"]
 
 #: A login form is a name, a password and a token: far below this.
 LOGIN_BODY = 4 * 1024
+#: Password checks at once. Each costs the hasher's rounds (a good part of a second
+#: of CPU, even for an unknown name), so anyone reaching the port could otherwise
+#: keep every core busy; past this a login waits briefly, then is answered 503.
+LOGIN_CHECKS = threading.BoundedSemaphore(2)
 
 
 class _Login(auth_views.LoginView):
     template_name = "console/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not LOGIN_CHECKS.acquire(timeout=settings.GONGKAI_LOGIN_WAIT):
+            return HttpResponse("登录繁忙，请稍后再试。", status=503, content_type="text/plain")
+        try:
+            return super().post(request, *args, **kwargs)
+        finally:
+            LOGIN_CHECKS.release()
 
 
 class _Password(auth_views.PasswordChangeView):

@@ -7,8 +7,10 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
+from publisher.console.middleware import POLICY
 from publisher.console.models import StaffProfile
 from publisher.console.services import UserError, user_add, user_disable, user_reset
+from publisher.console.views.auth import LOGIN_CHECKS
 from publisher.store.models import AuditLog
 
 from .conftest import PASSWORD, TOWNS
@@ -206,3 +208,40 @@ def test_static_files_are_served_by_hashed_name_and_cached_for_good(staff):
     assert b"--brand" in body
     assert Client().get("/staff/static/staticfiles.json").status_code == 404
     assert Client().get("/staff/static/../../secret_key").status_code == 404
+
+
+@pytest.mark.django_db
+def test_password_checks_are_bounded_and_a_login_past_them_is_answered_503(settings):
+    settings.GONGKAI_LOGIN_WAIT = 0.05
+    user_add(actor="admin", name="张三", roles=["审核员"], town="", towns=set(TOWNS))
+    held = [LOGIN_CHECKS.acquire(blocking=False) for _ in range(2)]
+    try:
+        busy = Client().post(reverse("console:login"), {"username": "张三", "password": "x"})
+    finally:
+        for taken in held:
+            if taken:
+                LOGIN_CHECKS.release()
+    assert all(held)
+    assert busy.status_code == 503
+    assert "登录繁忙" in busy.content.decode()
+    after = Client().post(reverse("console:login"), {"username": "张三", "password": "x"})
+    assert after.status_code == 200
+
+
+def test_console_pages_carry_a_content_security_policy_and_are_not_cached(staff):
+    page = staff("张三", "审核员").get(reverse("console:home"))
+    login = Client().get(reverse("console:login"))
+
+    for response in (page, login):
+        assert response["Content-Security-Policy"] == POLICY
+        assert "no-store" in response["Cache-Control"]
+        assert response["X-Frame-Options"] == "DENY"
+    assert "script-src 'self';" in POLICY
+
+
+@pytest.mark.django_db
+def test_staff_without_the_slash_is_redirected():
+    response = Client().get("/staff")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/staff/"
