@@ -380,3 +380,17 @@ def test_bulk_approval_of_a_whole_source_skips_what_the_town_may_not_decide(staf
     assert status(county) == "pending"
     entries = AuditLog.objects.filter(action="review.approve")
     assert {json.dumps(e.detail) for e in entries} == {'{"secrecy_checked": true}'}
+
+
+def test_a_quarantined_removal_says_many_items_vanished_at_once(staff, store):
+    revision = store.revision(
+        kind="removal", status="quarantined", change_share=1.0, published={"title": "旧"}
+    )
+    Revision.objects.filter(pk=revision.pk).update(reason="7 of 20 items gone at once (limit 20%)")
+    client = staff("张三", "审核员")
+
+    page = client.get(reverse("console:revision", args=[revision.pk])).content.decode()
+
+    assert "同时从网站消失的条目比例超过设定上限 20%" in page
+    assert "7 of 20 items gone at once" in page
+    assert "100%" not in page
