@@ -40,7 +40,7 @@ fi
 echo "syncing the demo county into $DEMO_HOME (the first run fetches about 8,600 pages and files)…"
 "$BIN/gongkai" sync --home "$DEMO_HOME" || echo "demo: some items failed; see above"
 # In the demo a reviewer approves everything at once; a county reviews item by item.
-"$BIN/gongkai" review approve --all --home "$DEMO_HOME" --as 演示审核员 || true
+"$BIN/gongkai" review approve --secrecy-checked --all --home "$DEMO_HOME" --as 演示审核员 || true
 if [ ! -f "$DEMO_HOME/repository/metadata/root.json" ]; then
     "$BIN/gongkai" keys init --home "$DEMO_HOME"
 fi
@@ -99,6 +99,21 @@ for _ in range(100):
     except OSError:
         time.sleep(0.2)
 PY
+
+# The staff console: one demo account per role (and a town reviewer), each with a
+# one-time password to change at first login; a re-run gives each a new one.
+echo "staff console: $PUBLISHER/staff/ (demo logins; each must change its password):"
+for spec in 演示审核员:审核员: 演示终审:终审: 演示排程:屏幕排程: 演示运维:运维: 演示管理员:管理员: \
+            南安审核员:审核员:nanan; do
+    IFS=: read -r name role town <<<"$spec"
+    if "$BIN/gongkai" user list --json --home "$DEMO_HOME" | grep -q "\"name\": \"$name\""; then
+        login=$("$BIN/gongkai" user reset "$name" --home "$DEMO_HOME")
+    else
+        login=$("$BIN/gongkai" user add "$name" --role "$role" ${town:+--town "$town"} \
+            --home "$DEMO_HOME")
+    fi
+    echo "  $role${town:+ ($town)}: $(echo "$login" | head -n1)"
+done
 
 "$BIN/gongkai" kiosk-agent --publisher "$PUBLISHER" --home "$KIOSK_HOME" \
     --channel town-nanan --token-file "$KIOSK_HOME/token" --once

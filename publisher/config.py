@@ -139,6 +139,11 @@ class ApplicationsSection(_Section):
         if "{year}" not in value or "{serial}" not in value:
             raise ValueError("must hold {year} and {serial}, e.g. 余府依申〔{year}〕{serial}号")
         return value
+class ConsoleSection(_Section):
+    """The staff console under ``/staff/``."""
+
+    #: Minutes without a request after which a staff session ends.
+    idle_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 30
 
 
 class TownConfig(_Section):
@@ -182,6 +187,7 @@ class Config(_Section):
     serve: ServeSection = ServeSection()
     calendar: CalendarSection = CalendarSection()
     applications: ApplicationsSection = ApplicationsSection()
+    console: ConsoleSection = ConsoleSection()
     towns: tuple[TownConfig, ...] = ()
     sources: tuple[SourceConfig, ...] = ()
     #: ``[[boards]]`` tables, kept raw here: ``publisher.boards.config`` checks each

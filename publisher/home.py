@@ -11,11 +11,14 @@ Layout::
     HOME/keys/online/      targets, snapshot and timestamp keys (0600)
     HOME/keys/offline-root the root keys, until carried offline
     HOME/provision/root.json  the trust anchor to install on new kiosks
+HOME/secret_key        signs staff console sessions and CSRF tokens (0600)
+HOME/static/           the staff console's static files, with hashed names
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,6 +75,38 @@ class Home:
     def profiles(self) -> Path:
         """The county's own profiles."""
         return self.root / "profiles"
+
+    @property
+    def secret_key_path(self) -> Path:
+        """The key Django signs staff sessions and CSRF tokens with."""
+        return self.root / "secret_key"
+
+    @property
+    def static(self) -> Path:
+        """The staff console's collected static files."""
+        return self.root / "static"
+
+    def secret_key_ensure(self) -> bool:
+        """Write a new secret key (0600) unless there is one; whether one was written.
+
+        One key for the life of the home, so a restart or a second worker does not
+        log every staff member out.
+        """
+        path = self.secret_key_path
+        if path.exists():
+            return False
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write(secrets.token_urlsafe(48) + "\n")
+        return True
+
+    def secret_key(self) -> str | None:
+        """The home's secret key, or None when there is none yet."""
+        try:
+            return self.secret_key_path.read_text(encoding="ascii").strip() or None
+        except FileNotFoundError:
+            return None
 
     def exists(self) -> bool:
         """Whether ``gongkai init`` has run here."""

@@ -74,6 +74,7 @@ def home_init(*, home: Home, demo_site: str | None = None, force: bool = False) 
             for key in _DEMO_COLUMNS
         ]
     home.make_folders()
+    home.secret_key_ensure()
     text = render_config(name=name, towns=towns, sources=sources)
     if site is not None:
         # The demo site runs on this machine: no need to wait between requests.

@@ -8,15 +8,29 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from publisher.store.models import Revision
 
-__all__ = ["FieldChange", "record_diff", "revision_brief", "revision_report"]
+__all__ = [
+    "FieldChange",
+    "Segment",
+    "as_text",
+    "record_diff",
+    "revision_brief",
+    "revision_report",
+    "word_diff",
+]
 
 _SKIP = {"provenance"}
+#: A Latin word or number, a run of spaces, or any one other character (a hanzi
+#: is a word of its own: Chinese has no spaces to split on).
+_TOKEN = re.compile(r"[A-Za-z0-9_.%-]+|\s+|.", re.DOTALL)
+#: Longer texts are compared line by line first, then word by word within lines.
+_CHAR_LIMIT = 4000
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +47,60 @@ def record_diff(old: dict[str, Any] | None, new: dict[str, Any]) -> list[FieldCh
     before = old or {}
     keys = [k for k in dict.fromkeys([*before, *new]) if k not in _SKIP]
     return [FieldChange(k, before.get(k), new.get(k)) for k in keys if before.get(k) != new.get(k)]
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A run of text in a diff, ``changed`` when it is not on the other side."""
+
+    text: str
+    changed: bool = False
+
+
+def as_text(value: Any) -> str:
+    """A field's value as readable text (JSON for lists and tables, "" for none)."""
+    return "\n".join(_lines(value))
+
+
+def word_diff(old: str, new: str) -> tuple[list[Segment], list[Segment]]:
+    """``old`` and ``new`` as segments, the words each does not share marked changed.
+
+    Long texts are matched line by line first, so the work stays near linear.
+    """
+    if len(old) + len(new) > _CHAR_LIMIT:
+        return _line_diff(old.splitlines(keepends=True), new.splitlines(keepends=True))
+    return _token_diff(_TOKEN.findall(old), _TOKEN.findall(new))
+
+
+def _token_diff(before: list[str], after: list[str]) -> tuple[list[Segment], list[Segment]]:
+    left: list[Segment] = []
+    right: list[Segment] = []
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if i2 > i1:
+            left.append(Segment("".join(before[i1:i2]), op != "equal"))
+        if j2 > j1:
+            right.append(Segment("".join(after[j1:j2]), op != "equal"))
+    return left, right
+
+
+def _line_diff(before: list[str], after: list[str]) -> tuple[list[Segment], list[Segment]]:
+    left: list[Segment] = []
+    right: list[Segment] = []
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        old, new = "".join(before[i1:i2]), "".join(after[j1:j2])
+        if op == "equal":
+            left.append(Segment(old))
+            right.append(Segment(new))
+        elif op == "replace" and len(old) + len(new) <= _CHAR_LIMIT:
+            words = _token_diff(_TOKEN.findall(old), _TOKEN.findall(new))
+            left.extend(words[0])
+            right.extend(words[1])
+        else:
+            left.extend([Segment(old, changed=True)] if old else [])
+            right.extend([Segment(new, changed=True)] if new else [])
+    return left, right
 
 
 def revision_brief(revision: Revision) -> dict[str, Any]:

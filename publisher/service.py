@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import uvicorn
 from apscheduler.triggers.date import DateTrigger
 from django.core.asgi import get_asgi_application
+from django.core.management import call_command
 from django.db import close_old_connections
 from django.utils import timezone
 
@@ -80,6 +81,8 @@ class PublisherService:
             per_minute=config.applications.lookups_per_minute,
         )
         self.boards = BoardRunner(home=home, config=config, approved=approved)
+        # The staff console's static files, named by their hash (only changed files copied).
+        call_command("collectstatic", interactive=False, verbosity=0)
         self.scheduler = build_scheduler(
             config,
             sync_source=_job(self._sync) if sync else None,

@@ -15,6 +15,7 @@ from publisher.commands import (
     review,
     serve,
     sync,
+    users,
 )
 
 if TYPE_CHECKING:
@@ -26,5 +27,5 @@ __all__ = ["register"]
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the publisher's subcommands to ``gongkai``."""
     parent = _common.home_parent()
-    for group in (home, sync, review, release, devices, boards, serve, applications, report):
+    for group in (home, sync, review, release, devices, boards, users, serve, applications, report):
         group.register(commands, parent)

@@ -8,7 +8,7 @@ import json
 import sys
 
 from content.cli import EXIT_FAILURE, EXIT_OK, UsageError
-from publisher.commands._common import open_home
+from publisher.commands._common import input_errors, open_home
 
 __all__ = ["register"]
 
@@ -38,8 +38,16 @@ def register(
         decide.add_argument("--all", action="store_true", help=f"{verb} everything waiting")
         decide.add_argument("--as", dest="actor", help="reviewer name (default: your login)")
         if name == "reject":
-            decide.add_argument("--reason", default="", help="why (kept in the audit log)")
-        decide.set_defaults(handler=_review_decide, decision=name)
+            decide.add_argument(
+                "--reason", default="", help="why (required; kept in the audit log)"
+            )
+        else:
+            decide.add_argument(
+                "--secrecy-checked",
+                action="store_true",
+                help="confirm the secrecy check (保密审查) was done; required to publish",
+            )
+        decide.set_defaults(handler=input_errors(_review_decide), decision=name)
 
 
 def _review_list(args: argparse.Namespace) -> int:
@@ -85,11 +93,15 @@ def _review_decide(args: argparse.Namespace) -> int:
         decision=Decision(args.decision),
         ids=None if args.all else args.ids,
         reason=getattr(args, "reason", ""),
+        secrecy_checked=getattr(args, "secrecy_checked", False),
     )
     for refused in report.refused:
         print(f"{refused.revision}: {refused}", file=sys.stderr)
     verb = {Decision.APPROVE: "approved", Decision.REJECT: "rejected"}[Decision(args.decision)]
     print(f"{verb} {len(report.decided)} revision(s) as {actor}")
+    if report.first_reviewed:
+        print(f"{len(report.first_reviewed)} quarantined revision(s) first-reviewed; "
+              "each needs a final review (终审) by someone else")  # fmt: skip
     if report.missing:
         print(f"{len(report.missing)} id(s) not found", file=sys.stderr)
     return EXIT_FAILURE if report.refused or report.missing else EXIT_OK

@@ -35,6 +35,12 @@ def register(
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from publisher.home import resolve_home  # noqa: PLC0415
+
+    # Before Django reads its settings: a home from before the console gets its key now.
+    candidate = resolve_home(getattr(args, "home", None))
+    if candidate.exists() and candidate.secret_key_ensure():
+        print(f"wrote a new secret key to {candidate.secret_key_path}", flush=True)
     home, config = open_home(args)
     from publisher.jobs import SchedulerLockedError, scheduler_lock  # noqa: PLC0415
     from publisher.service import PublisherService  # noqa: PLC0415
@@ -60,6 +66,7 @@ def _serve(args: argparse.Namespace) -> int:
         )
         print(f"serving {home.root} on http://{args.host}:{port}/ "
               f"({service.sync_jobs()} sync jobs); Ctrl-C to stop", flush=True)  # fmt: skip
+        print(f"staff console: http://{args.host}:{port}/staff/", flush=True)
         service.run(duration=args.duration)
     finally:
         os.close(lock)

@@ -94,11 +94,21 @@ class Revision(models.Model):
     reason = models.CharField(max_length=500, blank=True)
     decided_by = models.CharField(max_length=150, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    #: A quarantined revision's first review (four-eyes): the 终审 must be someone else.
+    first_reviewed_by = models.CharField(max_length=150, blank=True)
+    first_reviewed_at = models.DateTimeField(null=True, blank=True)
+    #: Who confirmed the secrecy check (保密审查) when it was approved for publication.
+    secrecy_checked_by = models.CharField(max_length=150, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["item", "seq"], name="revision_seq_unique"),
+        ]
+        indexes: ClassVar = [
+            # The review queue: what waits, oldest first, and its counts by kind.
+            models.Index(fields=["status", "created_at"], name="revision_waiting_order"),
+            models.Index(fields=["status", "kind"], name="revision_waiting_kind"),
         ]
         ordering: ClassVar = ["item_id", "seq"]
 
@@ -256,6 +266,8 @@ class AuditLog(models.Model):
     item = models.ForeignKey(Item, null=True, blank=True, on_delete=models.SET_NULL)
     revision = models.ForeignKey(Revision, null=True, blank=True, on_delete=models.SET_NULL)
     detail = models.JSONField(default=dict, blank=True)
+    #: The client address of a decision made in the staff console ("" from the CLI).
+    address = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering: ClassVar = ["-at"]

@@ -48,11 +48,15 @@ def revision_get(revision_id: int) -> Revision | None:
     return Revision.objects.filter(pk=revision_id).select_related("item").first()
 
 
-def revisions_awaiting_review(*, source: str | None = None) -> QuerySet[Revision]:
-    """Pending and quarantined revisions, oldest first."""
+def revisions_awaiting_review(
+    *, source: str | None = None, town: str | None = None
+) -> QuerySet[Revision]:
+    """Pending and quarantined revisions, oldest first (only ``town``'s, if given)."""
     query = Revision.objects.filter(status__in=_WAITING).select_related("item", "item__source")
     if source:
         query = query.filter(item__source__key=source)
+    if town:
+        query = query.filter(item__scope=f"town-{town}")
     return query.order_by("created_at", "pk")
 
 

@@ -1,8 +1,9 @@
-"""URL routes of the publisher's HTTP face."""
+"""URL routes of the publisher's HTTP face; the staff console under ``/staff/``."""
 
 from __future__ import annotations
 
-from django.urls import path, re_path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from publisher.applications import web as applications
 from publisher.web import views
@@ -13,4 +14,6 @@ urlpatterns = [
     path("api/channels/<str:channel>/events", views.events),
     path("api/devices/heartbeat", views.heartbeat),
     path("api/applications/status", applications.status),
+    path("staff", RedirectView.as_view(url="/staff/")),  # as people type it
+    path("staff/", include("publisher.console.urls")),
 ]

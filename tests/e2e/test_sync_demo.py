@@ -114,6 +114,6 @@ def test_full_sync_resync_and_mutation(demo_site, tmp_path):
 
     # 4. Approving everything publishes it; removals take items off.
     for revision in Revision.objects.filter(status=Revision.Status.PENDING):
-        services.revision_approve(revision=revision, actor="tester")
+        services.revision_approve(revision=revision, actor="tester", secrecy_checked=True)
     assert Item.objects.filter(current__isnull=True, state=Item.State.ACTIVE).count() == 0
     assert Item.objects.filter(state=Item.State.REMOVED).count() == len(ids("removed"))

@@ -174,7 +174,7 @@ def test_approving_in_review_marks_channels_dirty():
         source=source, entity=notice, run=None, policy=policy, now=datetime.now(UTC)
     )
     assert not Channel.objects.filter(dirty_since__isnull=False).exists()
-    services.revision_approve(revision=Revision.objects.get(), actor="tester")
+    services.revision_approve(revision=Revision.objects.get(), actor="tester", secrecy_checked=True)
     assert Channel.objects.get(key="county").dirty_since is not None
 
 

@@ -127,7 +127,7 @@ def test_review_show_of_an_unknown_revision_exits_1(home):
 
 def test_review_show_diffs_an_edited_item_against_the_published_version(tmp_path, county):
     home = init_and_sync(tmp_path / "H", county)
-    assert review(home, "approve", "--all", "--as", "审核员").returncode == 0
+    assert review(home, "approve", "--secrecy-checked", "--all", "--as", "审核员").returncode == 0
     old = county.articles[3].paragraphs
     corrected = "更正：" + old[2][3:]
     county.edit(3, paragraphs=(*old[:2], corrected, *old[3:]))
@@ -154,7 +154,7 @@ def test_review_approve_publishes_the_revision_and_audits_who_and_when(home):
     chosen = revision_ids(home)[2]
     before = datetime.now(UTC)
 
-    result = review(home, "approve", chosen, "--as", "审核员张三")
+    result = review(home, "approve", "--secrecy-checked", chosen, "--as", "审核员张三")
 
     after = datetime.now(UTC)
     assert result.returncode == 0, result.stderr
@@ -179,7 +179,7 @@ def test_review_approve_publishes_the_revision_and_audits_who_and_when(home):
 
 
 def test_review_approve_all_publishes_everything_waiting_as_the_login_user(home):
-    result = review(home, "approve", "--all")
+    result = review(home, "approve", "--secrecy-checked", "--all")
 
     assert result.returncode == 0, result.stderr
     assert f"approved {ARTICLES} revision(s) as {getpass.getuser()}" in result.stdout
@@ -222,17 +222,33 @@ def test_review_reject_keeps_the_item_unpublished_and_records_the_reason(home):
 def test_review_reject_reports_what_it_did(home):
     chosen = revision_ids(home)[0]
 
-    result = review(home, "reject", chosen, "--as", "李四")
+    result = review(home, "reject", chosen, "--reason", "重复发布", "--as", "李四")
 
     assert result.returncode == 0, result.stderr
     assert result.stdout == "rejected 1 revision(s) as 李四\n"
 
 
+def test_review_reject_without_a_reason_exits_2_and_decides_nothing(home):
+    result = review(home, "reject", revision_ids(home)[0], "--as", "李四")
+
+    assert result.returncode == 2
+    assert "驳回须说明理由" in result.stderr
+    assert audit(home) == []
+
+
+def test_review_approve_without_the_secrecy_check_exits_2_and_publishes_nothing(home):
+    result = cli("review", "approve", "--all", "--home", home)
+
+    assert result.returncode == 2
+    assert "保密审查" in result.stderr
+    assert audit(home) == []
+
+
 def test_approving_an_already_approved_revision_exits_1_and_changes_nothing(home):
     chosen = revision_ids(home)[1]
-    assert review(home, "approve", chosen, "--as", "王五").returncode == 0
+    assert review(home, "approve", "--secrecy-checked", chosen, "--as", "王五").returncode == 0
 
-    again = review(home, "approve", chosen, "--as", "赵六")
+    again = review(home, "approve", "--secrecy-checked", chosen, "--as", "赵六")
 
     assert again.returncode == 1
     assert f"{chosen}: revision {chosen} is approved, not awaiting review" in again.stderr
@@ -241,7 +257,7 @@ def test_approving_an_already_approved_revision_exits_1_and_changes_nothing(home
 
 
 def test_review_decisions_on_unknown_ids_exit_1(home):
-    result = review(home, "approve", "999999")
+    result = review(home, "approve", "--secrecy-checked", "999999")
 
     assert result.returncode == 1
     assert "1 id(s) not found" in result.stderr
@@ -250,7 +266,7 @@ def test_review_decisions_on_unknown_ids_exit_1(home):
 
 def test_review_decision_needs_ids_or_all(home):
     neither = review(home, "reject")
-    both = review(home, "approve", revision_ids(home)[0], "--all")
+    both = review(home, "approve", "--secrecy-checked", revision_ids(home)[0], "--all")
 
     assert (neither.returncode, both.returncode) == (2, 2)
     assert "give revision ids, or --all" in neither.stderr

@@ -33,7 +33,16 @@ LIMITS = {
 @pytest.fixture(scope="module")
 def publisher(tmp_path_factory):
     with served(tmp_path_factory.mktemp("limits"), **LIMITS) as it:
-        run("review", "approve", "--all", "--home", str(it.home), "--as", "审核员")
+        run(
+            "review",
+            "approve",
+            "--secrecy-checked",
+            "--all",
+            "--home",
+            str(it.home),
+            "--as",
+            "审核员",
+        )
         os.set_blocking(it.process.stderr.fileno(), False)
         yield it
 

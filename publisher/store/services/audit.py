@@ -20,8 +20,15 @@ def audit_log(
     item: Item | None = None,
     revision: Revision | None = None,
     detail: dict[str, Any] | None = None,
+    address: str = "",
 ) -> AuditLog:
-    """Append to the audit trail."""
+    """Append to the audit trail (``address``: the client's, for a console request)."""
     return AuditLog.objects.create(
-        actor=actor, action=action, source=source, item=item, revision=revision, detail=detail or {}
+        actor=actor,
+        action=action,
+        source=source,
+        item=item,
+        revision=revision,
+        detail=detail or {},
+        address=address[:64],
     )

@@ -1,0 +1,3 @@
+"""Template filters of the console."""
+
+__all__: list[str] = []

@@ -1,0 +1,21 @@
+"""The console's routes, under ``/staff/`` (namespace ``console``)."""
+
+from __future__ import annotations
+
+from django.urls import path, re_path
+
+from publisher.console.views import auth, review, static
+
+app_name = "console"
+urlpatterns = [
+    path("", auth.home, name="home"),
+    path("login/", auth.login, name="login"),
+    path("logout/", auth.logout, name="logout"),
+    path("password/", auth.password, name="password"),
+    path("review/", review.queue, name="queue"),
+    path("review/bulk/", review.bulk, name="bulk"),
+    path("review/<int:revision_id>/", review.revision, name="revision"),
+    path("review/<int:revision_id>/decide/", review.decide, name="decide"),
+    path("review/<int:revision_id>/release/", review.release_status, name="release_status"),
+    re_path(r"^static/(?P<path>[A-Za-z0-9._/-]+)$", static.static, name="static"),
+]
