@@ -139,6 +139,8 @@ class ApplicationsSection(_Section):
         if "{year}" not in value or "{serial}" not in value:
             raise ValueError("must hold {year} and {serial}, e.g. 余府依申〔{year}〕{serial}号")
         return value
+
+
 class ConsoleSection(_Section):
     """The staff console under ``/staff/``."""
 

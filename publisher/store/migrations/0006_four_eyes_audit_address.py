@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('store', '0004_channel_dirty_count'),
+        ('store', '0005_boardrule_days'),
     ]
 
     operations = [
