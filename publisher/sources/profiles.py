@@ -146,13 +146,8 @@ class ListSpec(_Spec):
 
     @field_validator("link_pattern")
     @classmethod
-    def _regex(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"not a valid regular expression: {exc}") from exc
-        return value
+    def _link_regex(cls, value: str | None) -> str | None:
+        return None if value is None else _regex(value)
 
     @property
     def recheck_changed_pages(self) -> bool:
@@ -215,6 +210,16 @@ class DetailSpec(_Spec):
     images: str | None = "img"
     attachments: str = "a[href]"
     attachment_extensions: tuple[str, ...] = DEFAULT_EXTENSIONS
+    #: Regular expressions on a link's path and query that make it an attachment
+    #: whatever its extension (download scripts: ``'/attach/download\?id='``).
+    attachment_patterns: tuple[str, ...] = ()
+
+    @field_validator("attachment_patterns")
+    @classmethod
+    def _patterns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for pattern in value:
+            _regex(pattern)
+        return value
 
     @model_validator(mode="after")
     def _selectors(self) -> DetailSpec:
@@ -223,6 +228,15 @@ class DetailSpec(_Spec):
             if selector:
                 _selector(selector)
         return self
+
+
+def _regex(value: str) -> str:
+    """Check a regular expression now, not in the middle of a sync."""
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"not a valid regular expression: {exc}") from exc
+    return value
 
 
 def _selector(value: str) -> str:

@@ -104,7 +104,9 @@ class RawRecord:
         tables: table name → rows (column name → text).
         captions: table name → the heading above it.
         headers: table name → its header rows' cell texts.
-        attachments: (link text, absolute URL) of linked documents.
+        attachments: (name, absolute URL) of linked documents.
+        unmirrored: (link text, absolute URL) of links labelled as attachments
+            that the profile did not take (the run warns about each).
         images: (alt text, absolute URL) of images in the body.
         breadcrumb: the page's breadcrumb trail.
         charset: the codec the page decoded with.
@@ -120,6 +122,7 @@ class RawRecord:
     captions: dict[str, str] = field(default_factory=dict)
     headers: dict[str, list[list[str]]] = field(default_factory=dict)
     attachments: list[tuple[str, str]] = field(default_factory=list)
+    unmirrored: list[tuple[str, str]] = field(default_factory=list)
     images: list[tuple[str, str]] = field(default_factory=list)
     breadcrumb: list[str] = field(default_factory=list)
     charset: str = ""

@@ -142,6 +142,7 @@ class SourceRun:
             text, charset = decode_html(response.body, response.content_type)
             record = parse_detail(text, response.url, ctx.profile.detail, entry)
             record.charset = charset
+            self._warn_unmirrored(entry.url, record.unmirrored)
             entity = assemble(record, assembly)
             entity = self.documents.mirror(entity, referer=response.url)
         except AssemblyError as error:
@@ -173,6 +174,16 @@ class SourceRun:
         )
         self.summary.count_recorded(outcome.kind)
         return True
+
+    def _warn_unmirrored(self, url: str, links: list[tuple[str, str]]) -> None:
+        """A link the page labels as an attachment but the profile did not take: say so."""
+        for text, link in links:
+            self.summary.note_warning(
+                url,
+                "attachment",
+                f"{text} ({link}) looks like an attachment but was not mirrored: no document "
+                "extension in its path, query or text, and no detail.attachment_patterns match",
+            )
 
     def _failure(self, url: str, field: str, message: str) -> None:
         self.summary.note_failure(url, field, message)

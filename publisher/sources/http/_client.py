@@ -271,7 +271,10 @@ class PoliteClient:
             check=lambda head, size: judge(resp, url, head, size, self._config.tiny_body),
         )
         media = media_type(resp.headers.get("Content-Type"))
-        return Download(resp.url, resp.status_code, path, sha256, size, media, validators)
+        disposition = resp.headers.get("Content-Disposition")
+        return Download(
+            resp.url, resp.status_code, path, sha256, size, media, validators, disposition
+        )
 
     def _read_body(self, resp: requests.Response, url: str) -> bytes:
         check_declared_length(resp, url, self._config.max_bytes)
