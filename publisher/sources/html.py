@@ -66,6 +66,8 @@ def parse_list_page(html: str, page_url: str, spec: ListSpec) -> ListPage:
                 title = title_attr.group(1) if title_attr else inner
                 _add(page, seen, page_url, spec, href=match.group(1), title=title,
                      date=_date_near(script), shown=inner)  # fmt: skip
+    if spec.breadcrumb:
+        page.breadcrumb = _crumbs(tree, spec.breadcrumb)
     pager = _PAGER.search(html)
     if pager:
         page.page_count = int(pager.group(1))
@@ -125,13 +127,21 @@ def parse_detail(html: str, page_url: str, spec: DetailSpec, entry: ListEntry) -
     if scope is not None:
         scan = scan_links(scope, page_url, spec)
         record.attachments, record.unmirrored = scan.found, scan.unmirrored
-    if spec.breadcrumb and (crumb := tree.css_first(spec.breadcrumb)) is not None:
-        text = _text(crumb).split("：", 1)[-1]
-        record.breadcrumb = [part for part in _SPLIT_CRUMBS.split(text) if part]
+    if spec.breadcrumb:
+        record.breadcrumb = _crumbs(tree, spec.breadcrumb)
     return record
 
 
 # --- helpers ------------------------------------------------------------------------
+
+
+def _crumbs(tree: LexborHTMLParser, selector: str) -> list[str]:
+    """The trail of the first element matching ``selector``, after its ``当前位置：``."""
+    crumb = tree.css_first(selector)
+    if crumb is None:
+        return []
+    text = _text(crumb).split("：", 1)[-1]
+    return [part for part in _SPLIT_CRUMBS.split(text) if part]
 
 
 def _scalar(value: object) -> str:

@@ -81,6 +81,8 @@ class ListPage:
         page_count: total pages, when the page says (TRS createPageHTML).
         page_name: the TRS page file stem and extension, e.g. ("index", "shtml").
         total: the total number of articles, when a JSON API says.
+        breadcrumb: the list page's breadcrumb trail (``list.breadcrumb``), for
+            articles whose own pages show none.
     """
 
     entries: list[ListEntry] = field(default_factory=list)
@@ -88,6 +90,7 @@ class ListPage:
     page_count: int | None = None
     page_name: tuple[str, str] | None = None
     total: int | None = None
+    breadcrumb: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)

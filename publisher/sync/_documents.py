@@ -53,7 +53,10 @@ class DocumentMirror:
         updates: dict[str, Any] = {}
         attachments = getattr(entity, "attachments", None)
         if attachments:
-            updates["attachments"] = tuple(self._document(a, referer) for a in attachments)
+            updates["attachments"] = _named_after(
+                tuple(self._document(a, referer) for a in attachments),
+                str(getattr(entity, "title", "") or ""),
+            )
         photo = getattr(entity, "photo", None)
         if photo is not None:
             updates["photo"] = self._document(photo, referer)
@@ -160,6 +163,26 @@ def _identified(attachment: Attachment, found: FileIdentity, sha: str, size: int
     if found.name and (attachment.name in GENERIC_NAMES or _is_file_name(attachment)):
         update["name"] = found.name  # the link said nothing better than its URL's name
     return update
+
+
+def _named_after(attachments: tuple[Attachment, ...], title: str) -> tuple[Attachment, ...]:
+    """Attachments still named only after their script (``downfile.jsp``) take the title.
+
+    Neither the link (点击下载) nor the answer named them; the article's title,
+    with the extension of the type the bytes showed, says more than the script.
+    """
+    if not title:
+        return attachments
+    named = []
+    for number, attachment in enumerate(attachments, start=1):
+        kind = attachment.file_type
+        ext = attachment.name.rpartition(".")[2].lower()
+        if kind is not FileType.OTHER and ext != kind.value and _is_file_name(attachment):
+            suffix = "" if len(attachments) == 1 else f"（附件{number}）"
+            named.append(attachment.model_copy(update={"name": f"{title}{suffix}.{kind.value}"}))
+        else:
+            named.append(attachment)
+    return tuple(named)
 
 
 def _is_file_name(attachment: Attachment) -> bool:
