@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from publisher.commands import _common, boards, devices, home, release, review, serve, sync
+from publisher.commands import (
+    _common,
+    boards,
+    devices,
+    home,
+    release,
+    review,
+    serve,
+    source,
+    sync,
+)
 
 if TYPE_CHECKING:
     import argparse
@@ -15,5 +25,5 @@ __all__ = ["register"]
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the publisher's subcommands to ``gongkai``."""
     parent = _common.home_parent()
-    for group in (home, sync, review, release, devices, boards, serve):
+    for group in (home, sync, source, review, release, devices, boards, serve):
         group.register(commands, parent)

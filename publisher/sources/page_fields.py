@@ -110,6 +110,15 @@ class Page:
         return frozenset(n for n, spec in _specs(cls).items() if not spec.table)
 
     @classmethod
+    def required_names(cls) -> frozenset[str]:
+        """The fields every page of this type must give (``missing on the page`` otherwise)."""
+        return frozenset(
+            n
+            for n, spec in _specs(cls).items()
+            if isinstance(spec, Need) or (isinstance(spec, Choice) and spec.default is None)
+        )
+
+    @classmethod
     def table_names(cls) -> frozenset[str]:
         """The tables a profile may name for this page's entity type."""
         return frozenset(n for n, spec in _specs(cls).items() if spec.table)
