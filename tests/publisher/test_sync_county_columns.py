@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import timedelta
+from importlib.resources import files
 
 import pytest
 from demosite import DemoServer
@@ -105,3 +106,35 @@ def test_jsonp_answers_are_unwrapped() -> None:
     assert unwrap_jsonp('{"plain": true}') == {"plain": True}
     with pytest.raises(JsonShapeError):
         unwrap_jsonp("<html>登录超时</html>")
+
+
+@pytest.mark.django_db
+def test_labelled_attachments_the_profile_does_not_take_are_warnings_per_item(
+    county, tmp_path
+) -> None:
+    # The shipped profile without its attachment_patterns: the OFD links carry no extension
+    # (downfile.jsp?classid=0&filename=<hex>, text 点击下载, after 附件：).
+    text = load_profile_text("zcwj")
+    without = "\n".join(line for line in text.splitlines() if "attachment_patterns" not in line)
+    profile = tmp_path / "zcwj.toml"
+    profile.write_text(without, encoding="utf-8")
+    home = Home(tmp_path / "home")
+    home.make_folders()
+    http = HttpConfig(user_agent="test", min_interval=0, retries=0, backoff_factor=0)
+    config = Config(sources=(SourceConfig(id="zcwj", profile=str(profile), site=county.url),))
+    engine = SyncEngine(home=home, config=config, client_factory=lambda: PoliteClient(http))
+    [run] = engine.run()
+    assert (run.status, run.new, run.documents) == ("ok", 40, 27)  # the PDFs and Word files
+    assert len(run.warnings) == 13  # one per OFD link, never silently dropped
+    warning = run.warnings[0]
+    assert warning["field"] == "attachment"
+    assert "/art/" in warning["url"]
+    assert "点击下载 (" in warning["message"]
+    assert "downfile.jsp?classid=0&filename=" in warning["message"]
+    assert "not mirrored" in warning["message"]
+    assert len(SyncRun.objects.get(source__key="zcwj").warnings) == 13
+
+
+def load_profile_text(key: str) -> str:
+    """The text of a shipped profile."""
+    return (files("publisher") / "profiles" / "dayu" / f"{key}.toml").read_text(encoding="utf-8")
