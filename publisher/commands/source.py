@@ -91,7 +91,7 @@ def _try(args: argparse.Namespace) -> int:
 
 def _print_report(report: TrialReport) -> None:
     print(f"profile:    {report.profile} ({report.name}, {report.entity_type})")
-    print(f"list:       {report.list_url}")
+    print(f"list:       {report.list_url.replace('{page}', '…')}")
     pages = [f"pages read {report.pages_read}", f"entries {report.entries}"]
     if report.page_count is not None:
         pages.append(f"page count {report.page_count}")
@@ -126,6 +126,8 @@ def _print_item(number: int, item: TrialItem) -> None:
         else:
             print(f"  attachment             {document['name']}  {document['file_type']}  "
                   f"{document['size_bytes']} bytes  ({document['url']})")  # fmt: skip
+    if item.unused_labels:
+        print(f"  {'unused labels':<22} {'、'.join(item.unused_labels)}")
     for warning in item.warnings:
         print(f"  warning                {warning}")
     if item.error:

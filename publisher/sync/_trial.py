@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from content.enums import EntityType
+from content.normalize import normalize_label
 from content.scope import ScopeResolver
 from publisher.sources.assemble import REQUIRED, AssemblyContext, AssemblyError, assemble
 from publisher.sources.attachments import identify
@@ -70,6 +71,8 @@ class TrialItem:
         attachments: name, type, size and URL of each document, as downloaded.
         warnings: links labelled as attachments that were not taken, and the like.
         error: why the item could not be built (as a sync would say it), or "".
+        unused_labels: meta-table labels on the page that no field names (a missing
+            field's label is often one of them, spelt differently).
     """
 
     url: str
@@ -79,6 +82,7 @@ class TrialItem:
     attachments: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     error: str = ""
+    unused_labels: list[str] = field(default_factory=list)
 
     @property
     def found(self) -> int:
@@ -138,6 +142,7 @@ class TrialReport:
                     "attachments": i.attachments,
                     "warnings": i.warnings,
                     "error": i.error,
+                    "unused_labels": i.unused_labels,
                 }
                 for i in self.items
             ],
@@ -212,6 +217,12 @@ def _try_item(ctx: _TrialContext, entry: ListEntry, crumb: list[str]) -> TrialIt
     record.breadcrumb = record.breadcrumb or list(crumb)
     item.title = record.title
     item.fields = _fields(profile, record)
+    named = {
+        normalize_label(label)
+        for labels in profile.detail.fields.values()
+        for label in ((labels,) if isinstance(labels, str) else labels)
+    }
+    item.unused_labels = [label for label in record.labels if label not in named]
     item.required_missing = sorted(
         name
         for name in REQUIRED[EntityType(profile.entity_type)]

@@ -99,6 +99,7 @@ def test_source_try_names_what_a_broken_profile_misses(county, home) -> None:
     assert "pagination: query  pages read 1  entries 20" in out
     assert "publisher              missing  (tried: label 发布单位)" in out
     assert "published_date         20" in out  # the label that exists is read
+    assert "unused labels          发布机构、信息类别" in out  # where the right label is
     assert "summary: 2 items, fields found 1/2, 1/2; required fields missing in 2 items" in out
     # Nothing was stored: the home's store has no item and no run.
     status = json.loads(cli("status", "--json", "--home", home).stdout)
