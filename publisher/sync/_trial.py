@@ -12,6 +12,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from content.enums import EntityType
 from content.normalize import normalize_label
@@ -234,6 +235,7 @@ def _try_item(ctx: _TrialContext, entry: ListEntry, crumb: list[str]) -> TrialIt
     item.attachments = [
         _try_attachment(ctx, name, url, response.url) for name, url in record.attachments
     ]
+    _name_after_title(item.attachments, record.title or entry.title)
     try:
         assemble(
             record,
@@ -273,6 +275,17 @@ def _fields(profile: Profile, record: RawRecord) -> dict[str, dict[str, Any]]:
         value = str(record.fields.get(name) or "").strip()
         out[name] = {"value": value, "from": tried} if value else {"missing": True, "tried": tried}
     return out
+
+
+def _name_after_title(documents: list[dict[str, Any]], title: str) -> None:
+    """Name documents known only by their script's name after the article, as the sync does."""
+    for number, document in enumerate(documents, start=1):
+        kind, name = document.get("file_type"), str(document.get("name", ""))
+        if not title or not kind or kind == "other" or name.rpartition(".")[2].lower() == kind:
+            continue
+        if name in unquote(str(document["url"])):
+            suffix = "" if len(documents) == 1 else f"（附件{number}）"
+            document["name"] = f"{title}{suffix}.{kind}"
 
 
 def _try_attachment(ctx: _TrialContext, name: str, url: str, referer: str) -> dict[str, Any]:

@@ -87,6 +87,9 @@ def test_source_try_prints_json(county, home) -> None:
     }  # fmt: skip
     kinds = [a["file_type"] for item in zcwj["items"] for a in item["attachments"]]
     assert sorted(kinds) == ["docx", "ofd", "pdf"]  # from the answers, not the links
+    for item in zcwj["items"]:
+        [document] = item["attachments"]
+        assert document["name"] == f"{item['title']}.{document['file_type']}"
 
 
 def test_source_try_names_what_a_broken_profile_misses(county, home) -> None:
