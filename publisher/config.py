@@ -12,9 +12,9 @@ from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from publisher.tomlfile import load_toml
+from publisher.tomlfile import load_toml, refuse_quoted_scalars
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -43,6 +43,11 @@ _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _unquoted(cls, value: Any, info: ValidationInfo) -> Any:
+        return refuse_quoted_scalars(cls, value, info)
 
 
 class PublisherSection(_Section):

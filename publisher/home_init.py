@@ -20,10 +20,24 @@ from publisher.errors import InputError
 if TYPE_CHECKING:
     from publisher.home import Home
 
-__all__ = ["HomeInit", "HomeInitError", "home_init"]
+__all__ = ["DEMO_COLUMNS", "HomeInit", "HomeInitError", "home_init"]
 
 #: The demo county site's columns, one source each.
-_DEMO_COLUMNS = ("jgzn", "ldxx", "qlqd", "zdxm", "msss", "gkml", "gkzn", "tzgg", "gknb")
+DEMO_COLUMNS = (
+    "jgzn",
+    "ldxx",
+    "qlqd",
+    "zdxm",
+    "msss",
+    "gkml",
+    "gkzn",
+    "tzgg",
+    "gknb",
+    "zcwj",
+    "rsxx",
+    "czzj",
+    "gsgg",
+)  # issue 17: download scripts, no validators, POST-JSON, JSONP
 
 
 class HomeInitError(InputError):
@@ -71,7 +85,7 @@ def home_init(*, home: Home, demo_site: str | None = None, force: bool = False) 
             SourceConfig(
                 id=f"dayu-{key}", profile=f"builtin:dayu/{key}", site=site, schedule="every 1h"
             )
-            for key in _DEMO_COLUMNS
+            for key in DEMO_COLUMNS
         ]
     home.make_folders()
     home.secret_key_ensure()

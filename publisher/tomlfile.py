@@ -9,20 +9,43 @@ from __future__ import annotations
 
 import re
 import tomllib
-from typing import TYPE_CHECKING, Any, TypeVar
+import types
+from typing import TYPE_CHECKING, Any, TypeVar, Union, get_args, get_origin
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ValidationError, ValidationInfo
 
 from publisher.errors import InputError
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-__all__ = ["ConfigError", "load_toml", "parse_toml"]
+__all__ = ["ConfigError", "load_toml", "parse_toml", "refuse_quoted_scalars"]
 
 _M = TypeVar("_M", bound=BaseModel)
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
 _ASSIGN = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_\-]+)\s*=""")
+
+
+def refuse_quoted_scalars(model: type[BaseModel], value: Any, info: ValidationInfo) -> Any:
+    """A ``mode="before"`` check: a number or a true/false given as text is an error.
+
+    Pydantic would quietly read ``per_page = "15"`` as 15 and ``enabled = "false"``
+    as False; in a file a person wrote, the quotes are more likely a mistake
+    elsewhere (a value pasted into the wrong key), so the key is named instead.
+    """
+    if not isinstance(value, str) or info.field_name is None:
+        return value
+    annotation = model.model_fields[info.field_name].annotation
+    kinds = (
+        set(get_args(annotation))
+        if get_origin(annotation) in {Union, types.UnionType}
+        else {annotation}
+    )
+    kinds.discard(type(None))
+    if kinds and kinds <= {int, float, bool}:
+        kind = "true or false" if kinds == {bool} else "a number"
+        raise ValueError(f"give {kind} without quotes, not the text {value!r}")
+    return value
 
 
 class ConfigError(InputError):

@@ -41,6 +41,7 @@ from content.models import (
     Project,
 )
 from demosite import files, gkmlpt, pages
+from demosite.extra import ExtraColumns
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -117,7 +118,11 @@ class DemoSite:
         self._lock = threading.Lock()
         self._files: dict[tuple[str, str], tuple[bytes, str]] = {}
         county = generate_county(seed=seed, base_url=self.base_url)
+        self._extras = ExtraColumns(
+            seed=seed, publishers=[a.name for a in county.agencies[:24]], as_of=county.as_of
+        )
         county, changes = mutate_county(county, rounds=mutate)
+        self._extras.grow(mutate)
         self._state = _index(county, changes, removals={})
 
     @property
@@ -150,6 +155,7 @@ class DemoSite:
                 if target.kind == "page" and target.entity.id in _ids(changes.removed):
                     removals[target.column.key] = stamp
             self._state = _index(county, total, removals=removals)
+            self._extras.grow(rounds)
         return changes
 
     def handle(self, request: Request) -> Response:
@@ -159,6 +165,11 @@ class DemoSite:
         path, query = parts.path or "/", parse_qs(parts.query)
         if path.startswith("/__demo__/"):
             return self._control(request, path)
+        extra = self._extras.answer(request.method, path, query, request.body)
+        if extra is not None:
+            answer = Response(extra.status, extra.body, extra.headers)
+            # The JSP column and the download script send no validators, as many sites don't.
+            return _conditional(request, answer) if extra.validated else answer
         if request.method not in {"GET", "HEAD"}:
             return _text(405, "method not allowed", {"Allow": "GET, HEAD"})
         response = self._route(state, path, query)

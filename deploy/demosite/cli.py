@@ -21,7 +21,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         description=(
             "Serve the fictional demo county the way real county sites publish: TRS-style "
             "columns in GBK (one in UTF-8, one with a lying charset), a gkmlpt JSON catalogue, "
-            "real PDF attachments and flowchart images. POST /__demo__/mutate with the printed "
+            "real PDF attachments and flowchart images; a Hanweb column with documents behind "
+            "downfile.jsp, a JSP column without ETag or Last-Modified, a POST-JSON and a JSONP "
+            "list (/col/col4227/, /zwgk/rsxx/list.jsp, /api/zwgk/list, /api/jsonp/gsgg). "
+            "POST /__demo__/mutate with the printed "
             "token (or start with --mutate K) to apply edits, additions and removals; "
             "GET /__demo__/changes lists them."
         ),

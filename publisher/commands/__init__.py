@@ -14,6 +14,7 @@ from publisher.commands import (
     report,
     review,
     serve,
+    source,
     sync,
     users,
 )
@@ -27,5 +28,17 @@ __all__ = ["register"]
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the publisher's subcommands to ``gongkai``."""
     parent = _common.home_parent()
-    for group in (home, sync, review, release, devices, boards, users, serve, applications, report):
+    for group in (
+        home,
+        sync,
+        source,
+        review,
+        release,
+        devices,
+        boards,
+        users,
+        serve,
+        applications,
+        report,
+    ):
         group.register(commands, parent)

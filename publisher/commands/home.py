@@ -52,10 +52,10 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    home, _ = open_home(args)
+    home, config = open_home(args)
     from publisher.store.selectors import status_summary  # noqa: PLC0415
 
-    summary = status_summary()
+    summary = status_summary(configured=[(s.id, s.profile) for s in config.sources])
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -65,16 +65,18 @@ def _status(args: argparse.Namespace) -> int:
     print(f"{'source':<16} {'type':<16} {'items':>6} {'pend':>5} {'quar':>5}  last run")
     for source in summary["sources"]:
         run = source["last_run"]
-        last = "never"
+        last = "never (not synced yet)"
         if run:
             last = (
                 f"{run['status']} {run['started_at'][:16]} new {run['new']} changed "
                 f"{run['changed']} removed {run['removed']} failed {run['failed']}"
             )
+            if run["warning_count"]:
+                last += f" warnings {run['warning_count']}"
         if source["blocked_until"]:
             last += f"  BLOCKED until {source['blocked_until'][:16]} ({source['blocked_signal']})"
         print(
-            f"{source['source']:<16} {source['entity_type']:<16} {source['items']:>6} "
+            f"{source['source']:<16} {source['entity_type'] or '-':<16} {source['items']:>6} "
             f"{source['pending']:>5} {source['quarantined']:>5}  {last}"
         )
     return EXIT_OK

@@ -56,10 +56,14 @@ def _sync(args: argparse.Namespace) -> int:
             f"{s.source}: {s.status}  new {s.new}  changed {s.changed}  unchanged {s.unchanged}  "
             f"removed {s.removed}  failed {s.failed}  external {s.external}  "
             f"requests {s.requests}  bytes {s.bytes}  "
-            f"{s.seconds:.1f}s" + (f"  — {s.message}" if s.message else "")
+            + (f"warnings {len(s.warnings)}  " if s.warnings else "")
+            + f"{s.seconds:.1f}s"
+            + (f"  — {s.message}" if s.message else "")
         )
         for error in s.errors[:5]:
             print(f"    {error['url']}: {error['field']}: {error['message']}", file=sys.stderr)
+        for warning in s.warnings[:5]:
+            print(f"    warning: {warning['url']}: {warning['message']}", file=sys.stderr)
     t = RunSummary.total(summaries)
     print(
         f"total: new {t.new}  changed {t.changed}  unchanged {t.unchanged}  removed {t.removed}  "

@@ -32,11 +32,13 @@ if TYPE_CHECKING:
     from content.models import Entity
     from publisher.sources.records import RawRecord
 
-__all__ = ["FIELDS", "TABLES", "AssemblyContext", "AssemblyError", "assemble"]
+__all__ = ["FIELDS", "REQUIRED", "TABLES", "AssemblyContext", "AssemblyError", "assemble"]
 
 #: The fields a profile may name for each entity type (names starting with
 #: ``_`` are read and ignored, e.g. a section heading that only ends another).
 FIELDS: dict[EntityType, frozenset[str]] = {t: page.field_names() for t, page in PAGES.items()}
+#: The fields every page of each entity type must give.
+REQUIRED: dict[EntityType, frozenset[str]] = {t: page.required_names() for t, page in PAGES.items()}
 #: The tables a profile may name for each entity type.
 TABLES: dict[EntityType, frozenset[str]] = {t: page.table_names() for t, page in PAGES.items()}
 

@@ -223,4 +223,9 @@ def _attachments(page: Page) -> list[dict[str, Any]]:
 
 
 def _path(url: str) -> str:
-    return urlsplit(url).path
+    """What identifies an article of the site: its path, and its query if any.
+
+    ``content.jsp?id=…`` serves every article of a JSP site.
+    """
+    parts = urlsplit(url)
+    return f"{parts.path}?{parts.query}" if parts.query else parts.path

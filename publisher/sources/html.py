@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from content.normalize import normalize_label, normalize_space
+from publisher.sources.attachments import is_candidate, scan_links
 from publisher.sources.records import ListEntry, ListPage, RawRecord
 
 if TYPE_CHECKING:
@@ -65,6 +66,8 @@ def parse_list_page(html: str, page_url: str, spec: ListSpec) -> ListPage:
                 title = title_attr.group(1) if title_attr else inner
                 _add(page, seen, page_url, spec, href=match.group(1), title=title,
                      date=_date_near(script), shown=inner)  # fmt: skip
+    if spec.breadcrumb:
+        page.breadcrumb = _crumbs(tree, spec.breadcrumb)
     pager = _PAGER.search(html)
     if pager:
         page.page_count = int(pager.group(1))
@@ -122,14 +125,23 @@ def parse_detail(html: str, page_url: str, spec: DetailSpec, entry: ListEntry) -
         _read_body(body, page_url, spec, record)
     scope = body if body is not None else tree.body
     if scope is not None:
-        record.attachments = _attachments(scope, page_url, spec)
-    if spec.breadcrumb and (crumb := tree.css_first(spec.breadcrumb)) is not None:
-        text = _text(crumb).split("：", 1)[-1]
-        record.breadcrumb = [part for part in _SPLIT_CRUMBS.split(text) if part]
+        scan = scan_links(scope, page_url, spec)
+        record.attachments, record.unmirrored = scan.found, scan.unmirrored
+    if spec.breadcrumb:
+        record.breadcrumb = _crumbs(tree, spec.breadcrumb)
     return record
 
 
 # --- helpers ------------------------------------------------------------------------
+
+
+def _crumbs(tree: LexborHTMLParser, selector: str) -> list[str]:
+    """The trail of the first element matching ``selector``, after its ``当前位置：``."""
+    crumb = tree.css_first(selector)
+    if crumb is None:
+        return []
+    text = _text(crumb).split("：", 1)[-1]
+    return [part for part in _SPLIT_CRUMBS.split(text) if part]
 
 
 def _scalar(value: object) -> str:
@@ -203,7 +215,7 @@ def _mapped(labels: dict[str, str], spec: DetailSpec) -> dict[str, str]:
 
 
 def _read_body(body: LexborNode, page_url: str, spec: DetailSpec, record: RawRecord) -> None:
-    record.body = _claim(_paragraphs(body, spec.attachment_extensions), spec, record.fields)
+    record.body = _claim(_paragraphs(body, spec), spec, record.fields)
     for name, table in spec.tables.items():
         node = _table(body, table)
         if node is not None:
@@ -243,13 +255,13 @@ def _first(tree: LexborHTMLParser, selectors: tuple[str, ...]) -> LexborNode | N
     return None
 
 
-def _paragraphs(body: LexborNode, extensions: tuple[str, ...]) -> list[str]:
+def _paragraphs(body: LexborNode, spec: DetailSpec) -> list[str]:
     out = []
     for paragraph in body.css("p"):
         if paragraph.css_first("img") is not None:
             continue
         if any(
-            _is_document(a.attributes.get("href") or "", extensions) for a in paragraph.css("a")
+            is_candidate(a.attributes.get("href") or "", _text(a), spec) for a in paragraph.css("a")
         ):
             continue
         text = _text(paragraph)
@@ -314,26 +326,3 @@ def _rows(table: LexborNode, spec: TableSpec) -> list[dict[str, str]]:
             continue
         rows.append({name: value for name, value in zip(spec.columns, cells, strict=False) if name})
     return rows
-
-
-def _is_document(href: str, extensions: tuple[str, ...]) -> bool:
-    path = unquote(urlsplit(href).path).lower()
-    return "." in path and path.rsplit(".", 1)[-1] in extensions
-
-
-def _attachments(scope: LexborNode, page_url: str, spec: DetailSpec) -> list[tuple[str, str]]:
-    found: list[tuple[str, str]] = []
-    seen: set[str] = set()
-    for anchor in scope.css(spec.attachments):
-        href = anchor.attributes.get("href") or ""
-        if not _is_document(href, spec.attachment_extensions):
-            continue
-        url = urljoin(page_url, href)
-        if url in seen:
-            continue
-        seen.add(url)
-        name = _text(anchor)
-        if not name or name in {"点击下载", "下载", "附件"}:
-            name = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
-        found.append((name, url))
-    return found

@@ -1,7 +1,9 @@
-"""Read pages of JSON list APIs (gkmlpt and the like) into list entries."""
+"""Read pages of JSON list APIs (gkmlpt and the like, POST-JSON, JSONP) into list entries."""
 
 from __future__ import annotations
 
+import json
+import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
@@ -10,7 +12,9 @@ from publisher.sources.records import ListEntry, ListPage
 if TYPE_CHECKING:
     from publisher.sources.profiles import ListSpec
 
-__all__ = ["JsonShapeError", "dig", "parse_json_page"]
+__all__ = ["JsonShapeError", "dig", "parse_json_page", "unwrap_jsonp"]
+
+_JSONP = re.compile(r"^\s*(?:/\*.*?\*/\s*)?[A-Za-z_$][\w$.]*\s*\((.*)\)\s*;?\s*$", re.DOTALL)
 
 
 class JsonShapeError(ValueError):
@@ -32,6 +36,19 @@ def dig(data: Any, path: str) -> Any:
         else:
             raise JsonShapeError(f"no {step!r} on the way to {path!r}")
     return node
+
+
+def unwrap_jsonp(text: str) -> Any:
+    """The JSON inside a JSONP answer, ``callback({...});`` (plain JSON passes as well).
+
+    Raises:
+        JsonShapeError: the answer is neither.
+    """
+    match = _JSONP.match(text)
+    try:
+        return json.loads(match.group(1) if match else text)
+    except ValueError as error:
+        raise JsonShapeError(f"not JSONP (callback({{…}})) nor JSON: {error}") from error
 
 
 def parse_json_page(data: Any, page_url: str, spec: ListSpec) -> ListPage:

@@ -29,7 +29,7 @@ from urllib.parse import unquote, urlsplit
 from content.enums import EntityType
 from content.errors import ContentError
 from content.ids import stable_id
-from content.normalize import file_type_of
+from publisher.sources.attachments import guess_type
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -108,6 +108,15 @@ class Page:
     def field_names(cls) -> frozenset[str]:
         """The fields a profile may name for this page's entity type."""
         return frozenset(n for n, spec in _specs(cls).items() if not spec.table)
+
+    @classmethod
+    def required_names(cls) -> frozenset[str]:
+        """The fields every page of this type must give (``missing on the page`` otherwise)."""
+        return frozenset(
+            n
+            for n, spec in _specs(cls).items()
+            if isinstance(spec, Need) or (isinstance(spec, Choice) and spec.default is None)
+        )
 
     @classmethod
     def table_names(cls) -> frozenset[str]:
@@ -300,7 +309,7 @@ def attachment(name: str, url: str, *, from_alt: bool = False) -> dict[str, Any]
     if from_alt:
         ext = unquote(urlsplit(url).path).rsplit(".", 1)[-1].lower()
         name = f"{name}.{ext}" if name else unquote(urlsplit(url).path.rsplit("/", 1)[-1])
-    return {"name": name, "url": url, "file_type": file_type_of(url)}
+    return {"name": name, "url": url, "file_type": guess_type(url, name)}
 
 
 def agency_id(name: str | None) -> str | None:

@@ -29,13 +29,20 @@ import re
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from selectolax.lexbor import LexborHTMLParser
 
 from content.enums import EntityType, Parser
-from publisher.tomlfile import ConfigError, load_toml, parse_toml
+from publisher.tomlfile import ConfigError, load_toml, parse_toml, refuse_quoted_scalars
 
 __all__ = [
     "DetailSpec",
@@ -44,6 +51,7 @@ __all__ = [
     "Profile",
     "Recheck",
     "TableSpec",
+    "check_profile",
     "load_profile",
 ]
 
@@ -65,12 +73,19 @@ class Pagination(StrEnum):
     TRS = "trs"
     QUERY = "query"
     JSON = "json"
+    JSON_POST = "json_post"
+    JSONP = "jsonp"
     HANWEB = "hanweb"
 
     @property
     def numbered(self) -> bool:
         """Whether the list URL carries a ``{page}`` number."""
-        return self in {Pagination.QUERY, Pagination.JSON}
+        return self in {Pagination.QUERY, Pagination.JSON, Pagination.JSONP}
+
+    @property
+    def json(self) -> bool:
+        """Whether the list answers JSON (``items``, ``total``, ``link_field`` apply)."""
+        return self in {Pagination.JSON, Pagination.JSON_POST, Pagination.JSONP}
 
 
 class Recheck(StrEnum):
@@ -83,6 +98,11 @@ class Recheck(StrEnum):
 
 class _Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _unquoted(cls, value: Any, info: ValidationInfo) -> Any:
+        return refuse_quoted_scalars(cls, value, info)
 
 
 class ListSpec(_Spec):
@@ -99,8 +119,15 @@ class ListSpec(_Spec):
     * ``json``: a JSON API; ``url`` contains ``{page}``; ``items`` is the dotted
       path of the article list and ``total`` of the total count; stops when the
       count is reached or a page is empty (never trusts "next page" fields).
+    * ``json_post``: a JSON API asked by POSTing ``body`` as JSON (a value
+      ``"{page}"`` becomes the page number); paged and stopped like ``json``.
+    * ``jsonp``: like ``json``, but the answer is wrapped in ``callback(…)``.
     * ``hanweb``: the Hanweb JCMS column: records in the first page's
       ``<script type="text/xml">``, later pages POSTed to ``proxy_url``.
+
+    Without ``ETag``/``Last-Modified`` on the list (many JSP, ASP.NET and PHP
+    sites), a list page is unchanged when what it lists is the same as last
+    time; every ``recheck_days`` days its articles are re-checked all the same.
     """
 
     url: str
@@ -121,9 +148,16 @@ class ListSpec(_Spec):
     #: ``auto``: yes for HTML lists (static CMSs republish a whole column when
     #: one article is edited), no for JSON lists with a ``fingerprint``.
     recheck: Recheck = Recheck.AUTO
+    #: HTML lists: the breadcrumb's selector on the list page, for articles whose
+    #: pages show none (their own ``detail.breadcrumb`` wins when they do).
+    breadcrumb: str | None = None
+    #: Lists sent without validators: re-check every article this often (days; 0: never).
+    recheck_days: Annotated[int, Field(ge=0, le=366)] = 7
     proxy_url: str | None = None
     per_page: Annotated[int, Field(ge=1, le=300)] = 15
     form: dict[str, str] = Field(default_factory=dict)
+    #: ``json_post``: the JSON body POSTed for each page; ``"{page}"`` is the page number.
+    body: dict[str, str | int | bool] = Field(default_factory=dict)
 
     @field_validator("url")
     @classmethod
@@ -139,26 +173,21 @@ class ListSpec(_Spec):
             raise ValueError('must start with {site} or http(s)://, e.g. "{site}/module/…"')
         return value
 
-    @field_validator("links")
+    @field_validator("links", "breadcrumb")
     @classmethod
-    def _list_selector(cls, value: str) -> str:
-        return _selector(value)
+    def _list_selector(cls, value: str | None) -> str | None:
+        return None if value is None else _selector(value)
 
     @field_validator("link_pattern")
     @classmethod
-    def _regex(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"not a valid regular expression: {exc}") from exc
-        return value
+    def _link_regex(cls, value: str | None) -> str | None:
+        return None if value is None else _regex(value)
 
     @property
     def recheck_changed_pages(self) -> bool:
         """Whether a changed list page means re-checking all of its articles."""
         if self.recheck is Recheck.AUTO:
-            return not (self.pagination is Pagination.JSON and self.fingerprint)
+            return not (self.pagination.json and self.fingerprint)
         return self.recheck is Recheck.ALWAYS
 
     @model_validator(mode="after")
@@ -167,6 +196,8 @@ class ListSpec(_Spec):
             raise ValueError(f'pagination "{self.pagination}" needs {{page}} in url')
         if self.pagination is Pagination.HANWEB and not self.proxy_url:
             raise ValueError('pagination "hanweb" needs proxy_url')
+        if self.pagination is Pagination.JSON_POST and "{page}" not in self.body.values():
+            raise ValueError('pagination "json_post" needs a [list.body] value "{page}"')
         return self
 
 
@@ -215,6 +246,16 @@ class DetailSpec(_Spec):
     images: str | None = "img"
     attachments: str = "a[href]"
     attachment_extensions: tuple[str, ...] = DEFAULT_EXTENSIONS
+    #: Regular expressions on a link's path and query that make it an attachment
+    #: whatever its extension (download scripts: ``'/attach/download\?id='``).
+    attachment_patterns: tuple[str, ...] = ()
+
+    @field_validator("attachment_patterns")
+    @classmethod
+    def _patterns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for pattern in value:
+            _regex(pattern)
+        return value
 
     @model_validator(mode="after")
     def _selectors(self) -> DetailSpec:
@@ -223,6 +264,15 @@ class DetailSpec(_Spec):
             if selector:
                 _selector(selector)
         return self
+
+
+def _regex(value: str) -> str:
+    """Check a regular expression now, not in the middle of a sync."""
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"not a valid regular expression: {exc}") from exc
+    return value
 
 
 def _selector(value: str) -> str:
@@ -294,3 +344,29 @@ def load_profile(reference: str, *, home_root: Path | None = None) -> Profile:
     if not path.is_absolute() and home_root is not None:
         path = home_root / path
     return load_toml(path, Profile)
+
+
+def check_profile(profile: Profile) -> list[str]:
+    """What in a loadable profile is likely a mistake (``gongkai source check``), by key."""
+    spec = profile.list
+    found: list[str] = []
+    if spec.pagination is Pagination.HANWEB and spec.same_folder:
+        found.append(
+            "list.same_folder: Hanweb articles live under /art/, outside the column's folder, "
+            "so none is kept; set same_folder = false and a link_pattern"
+        )
+    if spec.pagination.json:
+        if spec.links != "a" or spec.link_pattern:
+            found.append("list.links, list.link_pattern: not used by JSON lists")
+        if not spec.fingerprint:
+            found.append(
+                "list.fingerprint: empty, so every article is re-checked whenever the list "
+                "changes; name the item keys that change with the article"
+            )
+    elif spec.links == "a" and not spec.link_pattern:
+        found.append(
+            'list.links is "a" and there is no link_pattern: navigation links become items'
+        )
+    if spec.breadcrumb and spec.pagination.json:
+        found.append("list.breadcrumb: JSON lists have no breadcrumb")
+    return found

@@ -81,6 +81,8 @@ class ListPage:
         page_count: total pages, when the page says (TRS createPageHTML).
         page_name: the TRS page file stem and extension, e.g. ("index", "shtml").
         total: the total number of articles, when a JSON API says.
+        breadcrumb: the list page's breadcrumb trail (``list.breadcrumb``), for
+            articles whose own pages show none.
     """
 
     entries: list[ListEntry] = field(default_factory=list)
@@ -88,6 +90,7 @@ class ListPage:
     page_count: int | None = None
     page_name: tuple[str, str] | None = None
     total: int | None = None
+    breadcrumb: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -104,7 +107,9 @@ class RawRecord:
         tables: table name → rows (column name → text).
         captions: table name → the heading above it.
         headers: table name → its header rows' cell texts.
-        attachments: (link text, absolute URL) of linked documents.
+        attachments: (name, absolute URL) of linked documents.
+        unmirrored: (link text, absolute URL) of links labelled as attachments
+            that the profile did not take (the run warns about each).
         images: (alt text, absolute URL) of images in the body.
         breadcrumb: the page's breadcrumb trail.
         charset: the codec the page decoded with.
@@ -120,6 +125,7 @@ class RawRecord:
     captions: dict[str, str] = field(default_factory=dict)
     headers: dict[str, list[list[str]]] = field(default_factory=dict)
     attachments: list[tuple[str, str]] = field(default_factory=list)
+    unmirrored: list[tuple[str, str]] = field(default_factory=list)
     images: list[tuple[str, str]] = field(default_factory=list)
     breadcrumb: list[str] = field(default_factory=list)
     charset: str = ""

@@ -136,7 +136,8 @@ class FetchState(models.Model):
     fetched_at = models.DateTimeField(null=True, blank=True)
     #: For detail pages: the fingerprint of the list entry that led here.
     fingerprint = models.CharField(max_length=64, blank=True)
-    #: For list pages: what it held (entries, page count, total), reused on 304.
+    #: For list pages: what it held (entries, page count, total), reused on 304;
+    #: for files: the name and type the answer gave (Content-Disposition, bytes).
     listing = models.JSONField(default=dict, blank=True)
     item_key = models.CharField(max_length=128, blank=True)
 
@@ -171,6 +172,8 @@ class SyncRun(models.Model):
     documents = models.PositiveIntegerField(default=0)
     listing_complete = models.BooleanField(default=False)
     errors = models.JSONField(default=list, blank=True)
+    #: What the run could not take but did not fail on (attachments not mirrored).
+    warnings = models.JSONField(default=list, blank=True)
     message = models.CharField(max_length=1000, blank=True)
 
     class Meta:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from publisher.store.models import Document, FetchState, Item, Revision, Source, SyncRun
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from datetime import datetime
 
 __all__ = [
@@ -60,10 +61,14 @@ def revisions_awaiting_review(
     return query.order_by("created_at", "pk")
 
 
-def status_summary(*, last_runs: int = 1) -> dict[str, Any]:
+def status_summary(
+    *, last_runs: int = 1, configured: Sequence[tuple[str, str]] = ()
+) -> dict[str, Any]:
     """Counts per source and entity type, pending and quarantined, and the last runs.
 
-    The shape is the stable JSON of ``gongkai status --json``.
+    ``configured`` are the (id, profile) pairs of ``gongkai.toml``: a source not
+    synced yet is listed too (``last_run`` None), and each row says whether it
+    is still configured. The shape is the stable JSON of ``gongkai status --json``.
     """
     items = dict(
         Item.objects.filter(state=Item.State.ACTIVE)
@@ -93,8 +98,13 @@ def status_summary(*, last_runs: int = 1) -> dict[str, Any]:
                 "blocked_until": _local(source.blocked_until),
                 "blocked_signal": source.blocked_signal or None,
                 "last_run": _run(runs[0]) if runs else None,
+                "configured": any(key == source.key for key, _ in configured),
             }
         )
+    known = {row["source"] for row in sources}
+    for key, profile in configured:
+        if key not in known:
+            sources.append(_unsynced(key, profile))
     return {
         "items": items,
         "pending": waiting.filter(status=Revision.Status.PENDING).count(),
@@ -102,6 +112,25 @@ def status_summary(*, last_runs: int = 1) -> dict[str, Any]:
         "documents": Document.objects.count(),
         "sources": sources,
         "last_runs": [s["last_run"] for s in sources if s["last_run"]],
+    }
+
+
+def _unsynced(key: str, profile: str) -> dict[str, Any]:
+    """A configured source's row before its first sync."""
+    return {
+        "source": key,
+        "name": "",
+        "entity_type": "",
+        "profile": profile,
+        "enabled": True,
+        "items": 0,
+        "removed_items": 0,
+        "pending": 0,
+        "quarantined": 0,
+        "blocked_until": None,
+        "blocked_signal": None,
+        "last_run": None,
+        "configured": True,
     }
 
 
@@ -129,4 +158,6 @@ def _run(run: SyncRun) -> dict[str, Any]:
         "listing_complete": run.listing_complete,
         "message": run.message,
         "errors": run.errors[:20],
+        "warnings": run.warnings[:20],
+        "warning_count": len(run.warnings),
     }

@@ -26,10 +26,12 @@ Usage::
 Inside: the engine (``_engine``) hands each run a ``RunContext`` (``_context``);
 the run (``_run``) reads the list with the listing strategy its profile's
 pagination names (``_listing``, through ``_lists``), mirrors attachments
-(``_documents``) and counts into a ``RunSummary`` (``_results``).
+(``_documents``) and counts into a ``RunSummary`` (``_results``). ``try_profile``
+(``_trial``) reads a site the same way for ``gongkai source try`` and stores nothing.
 """
 
 from publisher.sync._engine import SyncEngine
 from publisher.sync._results import Progress, RunSummary
+from publisher.sync._trial import TrialItem, TrialReport, try_profile
 
-__all__ = ["Progress", "RunSummary", "SyncEngine"]
+__all__ = ["Progress", "RunSummary", "SyncEngine", "TrialItem", "TrialReport", "try_profile"]

@@ -149,4 +149,5 @@ def _run_record(run: SyncRun, summary: RunSummary, *, now: datetime) -> None:
         bytes=summary.bytes,
         listing_complete=summary.listing_complete,
         errors=summary.errors[:500],
+        warnings=summary.warnings[:500],
     )

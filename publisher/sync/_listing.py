@@ -15,6 +15,8 @@ none       any one-page list                    :class:`SinglePageListing`
 trs        TRS WCM static pages                 :class:`TrsListing`
 query      numbered pages (``?page={page}``)    :class:`QueryListing`
 json       JSON list APIs (gkmlpt and alike)    :class:`JsonListing`
+json_post  JSON APIs asked by a JSON POST       :class:`JsonPostListing`
+jsonp      JSONP lists (``callback({…})``)      :class:`JsonpListing`
 hanweb     Hanweb JCMS columns                  :class:`HanwebListing`
 =========  ===================================  =========================
 """
@@ -25,7 +27,7 @@ from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, ClassVar
 
 from publisher.sources.html import parse_hanweb_records, parse_list_page, trs_page_urls
-from publisher.sources.jsonapi import parse_json_page
+from publisher.sources.jsonapi import parse_json_page, unwrap_jsonp
 from publisher.sources.profiles import Pagination
 from publisher.sync._lists import ListedPage
 
@@ -40,6 +42,8 @@ if TYPE_CHECKING:
 __all__ = [
     "HanwebListing",
     "JsonListing",
+    "JsonPostListing",
+    "JsonpListing",
     "ListingStrategy",
     "QueryListing",
     "SinglePageListing",
@@ -115,15 +119,11 @@ class QueryListing(ListingStrategy):
         total: int | None = None
         last = spec.first_page + spec.max_pages - 1
         for number in range(spec.first_page, last + 1):
-            url = reader.url.replace("{page}", str(number))
-            if number == spec.first_page:
-                listed, page = reader.read_first(url)
-            else:
-                listed = reader.read(url)
-                if listed.page is None:
-                    yield listed
-                    return
-                page = listed.page
+            listed = self.read_page(reader, number, first=number == spec.first_page)
+            if listed.page is None:
+                yield listed
+                return
+            page = listed.page
             if number == last and page.entries:
                 reader.mark_cut()  # capped by max_pages: maybe more beyond
             fresh = [e for e in page.entries if e.url not in urls_seen]
@@ -134,6 +134,15 @@ class QueryListing(ListingStrategy):
             if not fresh or (total is not None and len(urls_seen) >= total):
                 return
 
+    def read_page(self, reader: ListReader, number: int, *, first: bool = False) -> ListedPage:
+        """Read page ``number`` (``{page}`` in the URL); the first must be readable.
+
+        Raises:
+            SiteDownError: the first page could not be read.
+        """
+        url = reader.url.replace("{page}", str(number))
+        return reader.read_first(url)[0] if first else reader.read(url)
+
 
 class JsonListing(QueryListing):
     """A JSON list API, paged like :class:`QueryListing`; ``items`` locates the articles."""
@@ -142,6 +151,33 @@ class JsonListing(QueryListing):
 
     def parse(self, response: Response, spec: ListSpec) -> ListPage:
         return parse_json_page(response.json(), response.url, spec)
+
+
+class JsonPostListing(JsonListing):
+    """A JSON API asked by POSTing ``[list.body]`` as JSON, ``"{page}"`` the page number.
+
+    Every page is the same URL, so each is remembered as ``URL#page=N``.
+    """
+
+    scheme = Pagination.JSON_POST
+
+    def read_page(self, reader: ListReader, number: int, *, first: bool = False) -> ListedPage:
+        body = {
+            name: number if value == "{page}" else value for name, value in reader.spec.body.items()
+        }
+        key = f"{reader.url}#page={number}"
+        if first:
+            return reader.read_first(reader.url, body=body, key=key)[0]
+        return reader.read(reader.url, body=body, key=key)
+
+
+class JsonpListing(JsonListing):
+    """A JSONP list (``callback({…})``), paged like :class:`JsonListing`."""
+
+    scheme = Pagination.JSONP
+
+    def parse(self, response: Response, spec: ListSpec) -> ListPage:
+        return parse_json_page(unwrap_jsonp(response.text()), response.url, spec)
 
 
 class HanwebListing(ListingStrategy):
@@ -175,7 +211,7 @@ class HanwebListing(ListingStrategy):
             response = reader.post(f"{proxy}?{query}", data=spec.form, error_url=proxy)
             if response is None:
                 reader.mark_cut()  # removals are not judged on part of a list
-                return ListedPage(listed.url, page, changed=True)
+                return ListedPage(listed.url, page, changed=True, recheck=listed.recheck)
             more = parse_hanweb_records(response.text(), reader.url, spec)
             fresh = [entry for entry in more.entries if entry.url not in known]
             if not more.entries:
@@ -194,6 +230,8 @@ _STRATEGIES: dict[Pagination, ListingStrategy] = {
         TrsListing(),
         QueryListing(),
         JsonListing(),
+        JsonPostListing(),
+        JsonpListing(),
         HanwebListing(),
     )
 }

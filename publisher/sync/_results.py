@@ -62,6 +62,9 @@ class RunSummary:
     listing_complete: bool = False
     message: str = ""
     errors: list[dict[str, str]] = field(default_factory=list)
+    #: What the run did not take without failing on it: links labelled as
+    #: attachments that were not mirrored (one per link and item).
+    warnings: list[dict[str, str]] = field(default_factory=list)
 
     def count_unchanged(self) -> None:
         """An item was left as it was (its list entry or page did not change)."""
@@ -94,6 +97,11 @@ class RunSummary:
         # Recorded in the run (and printed by `gongkai sync`), so only a debug line here.
         log.debug("%s: %s: %s", url, field, message)
         self.errors.append({"url": url, "field": field, "message": message})
+
+    def note_warning(self, url: str, field: str, message: str) -> None:
+        """Record something the run left out without failing (never silently)."""
+        log.debug("warning %s: %s: %s", url, field, message)
+        self.warnings.append({"url": url, "field": field, "message": message})
 
     def note_failure(self, url: str, field: str, message: str) -> None:
         """Record an item that could not be stored this run (it is tried again)."""

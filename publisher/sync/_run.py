@@ -85,7 +85,6 @@ class SourceRun:
     def _walk(self) -> bool:
         """Handle every entry of every list page; return whether the listing was complete."""
         complete = True
-        recheck_changed = self.ctx.profile.list.recheck_changed_pages
         for listed in self.listing.pages(self.reader):
             if listed.page is None:
                 complete = False
@@ -94,7 +93,7 @@ class SourceRun:
             ok = True
             for entry in listed.page.entries:
                 self.seen.add(entry.url)
-                ok &= self._entry(entry, recheck=listed.changed and recheck_changed)
+                ok &= self._entry(entry, recheck=listed.recheck, crumb=listed.page.breadcrumb)
                 self.ctx.progress.advance()
             if listed.memo is not None and ok:
                 self.reader.remember(listed.memo, listed.url)
@@ -102,8 +101,11 @@ class SourceRun:
 
     # --- one entry ------------------------------------------------------------------
 
-    def _entry(self, entry: ListEntry, *, recheck: bool) -> bool:
-        """Handle one list entry; return False when it failed (retry next run)."""
+    def _entry(self, entry: ListEntry, *, recheck: bool, crumb: list[str]) -> bool:
+        """Handle one list entry; return False when it failed (retry next run).
+
+        ``crumb`` is the list page's breadcrumb, for an article page that has none.
+        """
         state = None if self.ctx.refetch else selectors.fetch_state_get(entry.url)
         if state is not None and selectors.item_missing(entry.url):
             state = None  # back on the list after going missing: read it afresh
@@ -127,9 +129,9 @@ class SourceRun:
         if response.not_modified:
             self.summary.count_unchanged()
             return True
-        return self._store(entry, response)
+        return self._store(entry, response, crumb)
 
-    def _store(self, entry: ListEntry, response: Response) -> bool:
+    def _store(self, entry: ListEntry, response: Response, crumb: list[str]) -> bool:
         ctx = self.ctx
         assembly = AssemblyContext(
             entity_type=EntityType(ctx.profile.entity_type),
@@ -142,6 +144,8 @@ class SourceRun:
             text, charset = decode_html(response.body, response.content_type)
             record = parse_detail(text, response.url, ctx.profile.detail, entry)
             record.charset = charset
+            record.breadcrumb = record.breadcrumb or list(crumb)
+            self._warn_unmirrored(entry.url, record.unmirrored)
             entity = assemble(record, assembly)
             entity = self.documents.mirror(entity, referer=response.url)
         except AssemblyError as error:
@@ -173,6 +177,16 @@ class SourceRun:
         )
         self.summary.count_recorded(outcome.kind)
         return True
+
+    def _warn_unmirrored(self, url: str, links: list[tuple[str, str]]) -> None:
+        """A link the page labels as an attachment but the profile did not take: say so."""
+        for text, link in links:
+            self.summary.note_warning(
+                url,
+                "attachment",
+                f"{text} ({link}) looks like an attachment but was not mirrored: no document "
+                "extension in its path, query or text, and no detail.attachment_patterns match",
+            )
 
     def _failure(self, url: str, field: str, message: str) -> None:
         self.summary.note_failure(url, field, message)

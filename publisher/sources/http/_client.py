@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
@@ -136,8 +137,15 @@ class PoliteClient:
         headers = self._headers(referer, validators)
         return self._exchange("GET", _with_params(url, params), headers, self._to_response)
 
-    def post(self, url: str, *, data: Mapping[str, str], referer: str | None = None) -> Response:
-        """Send a read-only, form-encoded list query (retried like a GET).
+    def post(
+        self,
+        url: str,
+        *,
+        data: Mapping[str, str] | None = None,
+        json_body: Any = None,
+        referer: str | None = None,
+    ) -> Response:
+        """Send a read-only list query (retried like a GET): a form, or ``json_body`` as JSON.
 
         Raises:
             RobotsDisallowedError: robots.txt forbids the URL (nothing was requested).
@@ -146,7 +154,12 @@ class PoliteClient:
             ResponseTooLargeError: the body exceeds ``max_bytes``.
             FetchError: the network failed after the retries (timeout, reset, TLS).
         """
-        return self._exchange("POST", url, self._headers(referer), self._to_response, data=data)
+        headers = self._headers(referer)
+        body: Mapping[str, str] | bytes | None = data
+        if json_body is not None:
+            headers["Content-Type"] = "application/json;charset=UTF-8"
+            body = json.dumps(json_body, ensure_ascii=False).encode()
+        return self._exchange("POST", url, headers, self._to_response, data=body)
 
     def download(
         self,
@@ -202,7 +215,7 @@ class PoliteClient:
         headers: dict[str, str],
         consume: Callable[[requests.Response, str, float], _T],
         *,
-        data: Mapping[str, str] | None = None,
+        data: Mapping[str, str] | bytes | None = None,
         robots: bool = True,
     ) -> _T:
         """Send under the host's lock and consume; again if the body breaks off.
@@ -271,7 +284,10 @@ class PoliteClient:
             check=lambda head, size: judge(resp, url, head, size, self._config.tiny_body),
         )
         media = media_type(resp.headers.get("Content-Type"))
-        return Download(resp.url, resp.status_code, path, sha256, size, media, validators)
+        disposition = resp.headers.get("Content-Disposition")
+        return Download(
+            resp.url, resp.status_code, path, sha256, size, media, validators, disposition
+        )
 
     def _read_body(self, resp: requests.Response, url: str) -> bytes:
         check_declared_length(resp, url, self._config.max_bytes)

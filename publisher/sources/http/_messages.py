@@ -82,6 +82,7 @@ class Download:
     size: int | None
     media_type: str | None  # Content-Type without parameters, lower-cased
     validators: Validators  # as sent by the server
+    disposition: str | None = None  # the Content-Disposition header, as received
 
 
 def media_type(content_type: str | None) -> str | None:

@@ -100,6 +100,7 @@ def run_finish(
     bytes: int = 0,  # noqa: A002 - the SyncRun column's name
     listing_complete: bool = False,
     errors: list[dict[str, str]] | None = None,
+    warnings: list[dict[str, str]] | None = None,
 ) -> SyncRun:
     """Close a run with its status, counts and errors (each count a named column)."""
     run.status = status
@@ -109,6 +110,7 @@ def run_finish(
     run.failed, run.external, run.documents = failed, external, documents
     run.requests, run.bytes, run.listing_complete = requests, bytes, listing_complete
     run.errors = errors or []
+    run.warnings = warnings or []
     run.save()
     return run
 
