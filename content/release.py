@@ -28,7 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypedDict, cast
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, NotRequired, TypedDict, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -122,6 +122,10 @@ class IndexEntry(TypedDict):
     summary: EntrySummary
     #: SHA-256 of the images the entity shows.
     files: list[str]
+    #: The short link code of the item's page (``<publisher_url>/d/<link>``).
+    link: NotRequired[str]
+    #: Attachment SHA-256 → the code of its page (``<publisher_url>/f/<code>``).
+    file_links: NotRequired[dict[str, str]]
 
 
 class IndexNode(TypedDict):

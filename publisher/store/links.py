@@ -1,0 +1,102 @@
+"""Reads behind the short links: which code names what, and what a phone may see of it.
+
+Only approved, released content is ever shown: an item's page comes from its
+``current`` revision (the approved one; pending, rejected and quarantined
+revisions are never read here), and a withdrawn item answers with when it
+was withdrawn, not with its old content.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from publisher.store.models import Document, Item, Revision, ShortLink
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+__all__ = [
+    "PublicDocument",
+    "PublicItem",
+    "public_document",
+    "public_item",
+    "short_link_get",
+    "short_link_maps",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class PublicItem:
+    """What the public page of an item may show.
+
+    Attributes:
+        key: the item's stable id.
+        entity_type: its type (``content.enums.EntityType`` value).
+        record: the approved revision's record; empty when withdrawn.
+        url: the item's page on the county site (原文链接).
+        fetched_at: when that page was fetched.
+        withdrawn_at: when it was withdrawn, or None while published.
+    """
+
+    key: str
+    entity_type: str
+    record: dict[str, Any]
+    url: str
+    fetched_at: datetime | None
+    withdrawn_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class PublicDocument:
+    """A mirrored document as its page shows it (the name is found by the web face)."""
+
+    sha256: str
+    size: int
+    media_type: str
+    source_url: str
+
+
+def short_link_maps() -> tuple[dict[str, str], dict[str, str]]:
+    """(item id → code, document SHA-256 → code) of every code handed out."""
+    items: dict[str, str] = {}
+    documents: dict[str, str] = {}
+    for kind, target, code in ShortLink.objects.values_list("kind", "target", "code"):
+        (items if kind == ShortLink.Kind.ITEM else documents)[target] = code
+    return items, documents
+
+
+def short_link_get(kind: str, code: str) -> ShortLink | None:
+    """The link of ``kind`` (``d``/``f``) with ``code``, if one was handed out."""
+    return ShortLink.objects.filter(kind=kind, code=code).first()
+
+
+def public_item(key: str) -> PublicItem | None:
+    """The public face of the item ``key``; None if it was never published."""
+    item = Item.objects.filter(key=key).select_related("current").first()
+    if item is None:
+        return None
+    revision = item.current
+    approved = revision is not None and revision.status == Revision.Status.APPROVED
+    if item.state == Item.State.REMOVED:
+        removal = (
+            item.revisions.filter(kind=Revision.Kind.REMOVAL, status=Revision.Status.APPROVED)
+            .order_by("-decided_at")
+            .first()
+        )
+        when = (removal.decided_at if removal else None) or item.updated_at
+        return PublicItem(item.key, item.entity_type, {}, item.url, None, when)
+    if revision is None or not approved or not isinstance(revision.data, dict):
+        return None
+    return PublicItem(
+        item.key, item.entity_type, dict(revision.data), item.url, revision.fetched_at, None
+    )
+
+
+def public_document(sha256: str) -> PublicDocument | None:
+    """The mirrored document with this hash, if the store holds it."""
+    document = Document.objects.filter(sha256=sha256).first()
+    if document is None:
+        return None
+    kind = (document.media_type or "").split(";")[0].strip().lower()
+    return PublicDocument(document.sha256, document.size, kind, document.source_url)
