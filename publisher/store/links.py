@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from content.shortlink import short_url
 from publisher.store.models import Document, Item, Revision, ShortLink
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ __all__ = [
     "public_item",
     "short_link_get",
     "short_link_maps",
+    "short_links_by_url",
 ]
 
 
@@ -64,6 +66,25 @@ def short_link_maps() -> tuple[dict[str, str], dict[str, str]]:
     for kind, target, code in ShortLink.objects.values_list("kind", "target", "code"):
         (items if kind == ShortLink.Kind.ITEM else documents)[target] = code
     return items, documents
+
+
+def short_links_by_url(public_url: str) -> dict[str, str]:
+    """Long URL → short link, for what a board's QR code may be given.
+
+    An active item's page on the county site maps to ``/d/<code>``; a
+    document's county URL and its mirror (``/docs/<sha256>``) to ``/f/<code>``.
+    """
+    items, documents = short_link_maps()
+    found: dict[str, str] = {}
+    active = Item.objects.filter(state=Item.State.ACTIVE, key__in=list(items))
+    for key, url in active.values_list("key", "url"):
+        found[url] = short_url(public_url, "d", items[key])
+    mirrored = Document.objects.filter(sha256__in=list(documents))
+    base = public_url.rstrip("/")
+    for sha, url in mirrored.values_list("sha256", "source_url"):
+        short = short_url(public_url, "f", documents[sha])
+        found[url] = found[f"{base}/docs/{sha}"] = short
+    return found
 
 
 def short_link_get(kind: str, code: str) -> ShortLink | None:
