@@ -15,13 +15,16 @@ from content.shortlink import short_url
 from publisher.store.models import Document, Item, Revision, ShortLink
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
     from datetime import datetime
 
 __all__ = [
     "PublicDocument",
     "PublicItem",
+    "document_sizes",
     "public_document",
     "public_item",
+    "short_codes",
     "short_link_get",
     "short_link_maps",
     "short_links_by_url",
@@ -34,6 +37,7 @@ class PublicItem:
 
     Attributes:
         key: the item's stable id.
+        title: its title as last synced.
         entity_type: its type (``content.enums.EntityType`` value).
         record: the approved revision's record; empty when withdrawn.
         url: the item's page on the county site (原文链接).
@@ -42,6 +46,7 @@ class PublicItem:
     """
 
     key: str
+    title: str
     entity_type: str
     record: dict[str, Any]
     url: str
@@ -87,6 +92,17 @@ def short_links_by_url(public_url: str) -> dict[str, str]:
     return found
 
 
+def short_codes(kind: str, targets: Collection[str]) -> dict[str, str]:
+    """Target → code of those of ``targets`` that have a code of ``kind``."""
+    rows = ShortLink.objects.filter(kind=kind, target__in=list(targets))
+    return dict(rows.values_list("target", "code"))
+
+
+def document_sizes(hashes: Collection[str]) -> dict[str, int]:
+    """SHA-256 → size in bytes of those of ``hashes`` the store has mirrored."""
+    return dict(Document.objects.filter(sha256__in=list(hashes)).values_list("sha256", "size"))
+
+
 def short_link_get(kind: str, code: str) -> ShortLink | None:
     """The link of ``kind`` (``d``/``f``) with ``code``, if one was handed out."""
     return ShortLink.objects.filter(kind=kind, code=code).first()
@@ -106,11 +122,17 @@ def public_item(key: str) -> PublicItem | None:
             .first()
         )
         when = (removal.decided_at if removal else None) or item.updated_at
-        return PublicItem(item.key, item.entity_type, {}, item.url, None, when)
+        return PublicItem(item.key, item.title, item.entity_type, {}, item.url, None, when)
     if revision is None or not approved or not isinstance(revision.data, dict):
         return None
     return PublicItem(
-        item.key, item.entity_type, dict(revision.data), item.url, revision.fetched_at, None
+        item.key,
+        item.title,
+        item.entity_type,
+        dict(revision.data),
+        item.url,
+        revision.fetched_at,
+        None,
     )
 
 

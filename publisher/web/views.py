@@ -20,6 +20,7 @@ from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from publisher.devices import HeartbeatError, device_for_token, device_heartbeat, heartbeat_parse
+from publisher.web import mobile
 from publisher.web.documents import DocumentFaces
 from publisher.web.files import content_disposition, file_response
 from publisher.web.guard import accepts
@@ -65,6 +66,7 @@ def configure(
     _State.hub = hub
     _State.channels = frozenset(channels)
     _State.faces = DocumentFaces()
+    mobile.configure(documents=documents)
     accepts("POST", max_body=max_heartbeat)(heartbeat)  # the guard reads the tuned cap
 
 
