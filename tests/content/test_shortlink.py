@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from content.shortlink import (
@@ -25,7 +27,7 @@ def test_a_code_is_stable_and_depends_on_kind_and_target():
 
 def test_longer_codes_extend_shorter_ones():
     codes = [derive_code("f", "ab" * 32, n) for n in range(MIN_LENGTH, MAX_LENGTH + 1)]
-    for shorter, longer in zip(codes, codes[1:], strict=False):
+    for shorter, longer in itertools.pairwise(codes):
         assert longer.startswith(shorter)
 
 
