@@ -49,13 +49,31 @@ if TYPE_CHECKING:
 
     from publisher.store.links import PublicItem
 
-__all__ = ["PAGE_CHARS", "PageCache", "Rendered", "configure", "document", "item"]
+__all__ = [
+    "PAGE_CHARS",
+    "PageCache",
+    "Rendered",
+    "configure",
+    "document",
+    "item",
+    "paragraphs",
+]
 
 #: Characters of a document's text per page (``?p=N``): about 60 KB of UTF-8.
 PAGE_CHARS = 20_000
 FOUND = "public, max-age=300"
 MISSING = "public, max-age=60"
 _IMAGES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+_KINDS = {
+    "application/pdf": "PDF 文档",
+    "text/plain": "文本文件",
+    "application/msword": "Word 文档",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word 文档",
+    "application/vnd.ms-excel": "Excel 表格",
+    **dict.fromkeys(_IMAGES, "图片"),
+}
+#: A line ending so ends its paragraph (a PDF breaks lines wherever the page is full).
+_PARAGRAPH_END = (*"。！？：；…”」）", ":")
 _ENGINE = Engine(dirs=[str(Path(__file__).parent / "templates")], autoescape=True)
 
 
@@ -174,11 +192,11 @@ def render_document(code: str, number: int) -> Rendered:
     context: dict[str, Any] = {
         "title": face.name,
         "name": face.name,
-        "kind": face.media_type,
+        "kind": _KINDS.get(face.media_type, face.media_type),
         "size": _size(found.size),
         "file": f"/docs/{found.sha256}",
         "image": face.media_type in _IMAGES,
-        "paragraphs": [p.strip() for p in shown.split("\n") if p.strip()],
+        "paragraphs": paragraphs(shown),
         "pages": len(chunks),
         "number": number,
         "source": source,
@@ -236,6 +254,26 @@ def _public_url(url: str) -> str:
         return ""
     ok = parts.scheme in {"http", "https"} and parts.netloc and "@" not in parts.netloc
     return url if ok else ""
+
+
+def paragraphs(text: str) -> list[str]:
+    """A PDF's lines joined back into paragraphs: a line ends one at 。！？ etc. or a gap."""
+    found: list[str] = []
+    current = ""
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if not line:
+            if current:
+                found.append(current)
+            current = ""
+            continue
+        current += line
+        if line.endswith(_PARAGRAPH_END) or len(line) < 12:
+            found.append(current)
+            current = ""
+    if current:
+        found.append(current)
+    return found
 
 
 def _pages(text: str) -> list[str]:

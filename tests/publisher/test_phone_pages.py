@@ -69,7 +69,7 @@ def _phone(browser, **options):
     )  # fmt: skip
 
 
-def _first(store, entity_type, test=lambda record: True):
+def _first(store, entity_type, test=lambda _: True):
     items, _ = store
     for key, (code, kind, record) in sorted(items.items()):
         if kind == entity_type and test(record):
@@ -106,7 +106,9 @@ def test_a_scanned_short_link_opens_a_readable_page_in_wechat(publisher, store, 
     page.get_by_text("在线阅读").first.click()
     page.wait_for_load_state()
     assert page.url.startswith(f"{publisher.base}/f/")
-    assert record["attachments"][0]["name"].removesuffix(".pdf") in page.locator("main").inner_text()
+    assert (
+        record["attachments"][0]["name"].removesuffix(".pdf") in page.locator("main").inner_text()
+    )
     assert len(page.locator(".doc p").all()) >= 1  # the PDF's text, as HTML
     context.close()
 
@@ -116,7 +118,9 @@ def test_large_text_and_reading_need_no_script(publisher, store, browser):
     context = _phone(browser, java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{publisher.base}/d/{code}")
-    before = page.evaluate("parseFloat(getComputedStyle(document.querySelector('main p')).fontSize)")
+    before = page.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector('main p')).fontSize)"
+    )
     assert page.locator("#speak").is_hidden()  # 朗读 needs the browser's speech: offered by script
     page.locator("label[for=big]").click()
     after = page.evaluate("parseFloat(getComputedStyle(document.querySelector('main p')).fontSize)")
@@ -165,7 +169,7 @@ def test_unknown_codes_and_other_methods_are_refused(publisher, store):
 
 def test_old_long_links_keep_working(publisher, store):
     _, files = store
-    sha = sorted(files)[0]
+    sha = min(files)
     status, headers, _ = request(f"{publisher.base}/docs/{sha}")
     assert status == 200
     assert headers["Content-Disposition"].startswith("inline")

@@ -114,7 +114,7 @@ def test_a_pending_revision_is_never_shown(county):
     html = mobile.render_item(code).body.decode()
     assert record["title"] in html
     assert "尚未审核的新标题" not in html
-    fresh, fresh_code = _publish(
+    _, fresh_code = _publish(
         {**record, "title": "只有待审"}, entity_type="notice", key="notice-pending",
         status=Revision.Status.PENDING,
     )  # fmt: skip
@@ -186,3 +186,15 @@ def test_a_long_text_is_cut_to_the_page_budget(county):
     page = mobile.render_item(code)
     assert len(page.body) <= PAGE_BUDGET
     assert "全文请看原文链接" in page.body.decode()
+
+
+def test_a_pdfs_broken_lines_are_joined_into_paragraphs():
+    text = (
+        "河洞乡各村（居）委会、各有关单位：\n为做好相关工作，现将有关事项通知如下。请广大群\n"
+        "众相互转告，给大家带来的不便敬请谅解。\n\n河洞乡人民政府\n"
+    )
+    assert mobile.paragraphs(text) == [
+        "河洞乡各村（居）委会、各有关单位：",
+        "为做好相关工作，现将有关事项通知如下。请广大群众相互转告，给大家带来的不便敬请谅解。",
+        "河洞乡人民政府",
+    ]
