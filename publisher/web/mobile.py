@@ -257,18 +257,24 @@ def _public_url(url: str) -> str:
 
 
 def paragraphs(text: str) -> list[str]:
-    """A PDF's lines joined back into paragraphs: a line ends one at 。！？ etc. or a gap."""
+    """A PDF's lines joined back into paragraphs.
+
+    A PDF breaks a line wherever the page is full; a line ends its paragraph
+    when it ends in 。！？： and the like, is followed by a gap, or is clearly
+    shorter than a full line (a heading, a "文号：…" row).
+    """
+    lines = [raw.strip() for raw in text.split("\n")]
+    full = max((len(line) for line in lines), default=0)
     found: list[str] = []
     current = ""
-    for raw in text.split("\n"):
-        line = raw.strip()
+    for line in lines:
         if not line:
             if current:
                 found.append(current)
             current = ""
             continue
         current += line
-        if line.endswith(_PARAGRAPH_END) or len(line) < 12:
+        if line.endswith(_PARAGRAPH_END) or len(line) < full * 0.75:
             found.append(current)
             current = ""
     if current:
