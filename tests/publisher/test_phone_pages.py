@@ -163,6 +163,7 @@ def test_unknown_codes_and_other_methods_are_refused(publisher, store):
     assert "没有这个链接" in body.decode()
     assert headers["Cache-Control"] == "public, max-age=60"
     assert request(f"{publisher.base}/d/{code}", data=b"x", method="POST")[0] == 405
+    assert request(f"{publisher.base}/d/{code}", data=b"x", method="GET")[0] == 413  # no body
     assert request(f"{publisher.base}/d/{'a' * 40}")[0] == 404
     assert request(f"{publisher.base}/f/{code}?p=abc")[0] == 404
 
