@@ -3,7 +3,8 @@
 WeChat's in-app browser opens no PDF, so a document's page (``/f/<code>``)
 shows its text as HTML. Extracting is work no visitor should cause: the
 release build extracts each linked document once (:func:`text_ensure`) into
-a file beside it (``<sha256>.txt``), and the page only reads that file.
+its text file (``Home.text_path``: ``HOME/texts/``, apart from the
+content-addressed documents), and the page only reads that file.
 Untrusted PDFs are bounded: at most ``MAX_PAGES`` pages and ``MAX_CHARS``
 characters are kept, and a file pypdf cannot read yields no text (the page
 then offers the file itself).
@@ -19,18 +20,13 @@ from content import atomicfile
 if TYPE_CHECKING:
     from pathlib import Path
 
-__all__ = ["MAX_CHARS", "MAX_PAGES", "extract_text", "text_ensure", "text_path", "text_read"]
+__all__ = ["MAX_CHARS", "MAX_PAGES", "extract_text", "text_ensure", "text_read"]
 
 log = logging.getLogger("gongkai.documents")
 MAX_PAGES = 200
 MAX_CHARS = 200_000
 #: Media types whose text a page can show.
 TEXT_TYPES = frozenset({"application/pdf", "text/plain"})
-
-
-def text_path(document: Path) -> Path:
-    """Where the extracted text of the document at ``document`` is kept."""
-    return document.with_name(document.name + ".txt")
 
 
 def extract_text(document: Path, media_type: str) -> str:
@@ -64,18 +60,18 @@ def extract_text(document: Path, media_type: str) -> str:
     return "\n\n".join(p for p in parts if p)[:MAX_CHARS]
 
 
-def text_ensure(document: Path, media_type: str) -> bool:
-    """Extract the document's text into its text file unless it is there; whether it did."""
-    target = text_path(document)
+def text_ensure(document: Path, media_type: str, target: Path) -> bool:
+    """Extract the document's text into ``target`` unless it is there; whether it did."""
     if target.exists() or not document.is_file() or media_type not in TEXT_TYPES:
         return False
-    atomicfile.write_atomic(target, extract_text(document, media_type).encode(), sync_dir=False)
+    text = extract_text(document, media_type).encode()
+    atomicfile.write_atomic(target, text, sync_dir=False, make_parents=True)
     return True
 
 
-def text_read(document: Path) -> str | None:
-    """The extracted text of a document, or None when none was extracted."""
+def text_read(target: Path) -> str | None:
+    """The extracted text in ``target``, or None when none was extracted."""
     try:
-        return text_path(document).read_text(encoding="utf-8")
+        return target.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None

@@ -248,7 +248,8 @@ class ReleaseBuilder:
         for sha in sorted(documents - self._texts):
             found = public_document(sha)
             if found is not None:
-                text_ensure(self.home.document_path(sha), found.media_type)
+                path = self.home.document_path(sha)
+                text_ensure(path, found.media_type, self.home.text_path(sha))
             self._texts.add(sha)
         return ShortLinks(items=items, documents=files)
 

@@ -113,14 +113,14 @@ class PageCache:
 
 
 class _State:
-    documents: Path = Path("documents")
+    texts: Path = Path("texts")
     faces: DocumentFaces = DocumentFaces()
     cache: PageCache = PageCache()
 
 
-def configure(*, documents: Path) -> None:
-    """Tell the pages where the mirrored documents are (done once by `serve`)."""
-    _State.documents = documents.resolve()
+def configure(*, texts: Path) -> None:
+    """Tell the pages where the documents' extracted texts are (done once by `serve`)."""
+    _State.texts = texts.resolve()
     _State.faces = DocumentFaces()
     _State.cache = PageCache()
 
@@ -182,8 +182,7 @@ def render_document(code: str, number: int) -> Rendered:
     if found is None:
         return _missing()
     face = _State.faces.get(found.sha256)
-    path = _State.documents / found.sha256[:2] / found.sha256
-    text = text_read(path) or ""
+    text = text_read(_State.texts / found.sha256[:2] / f"{found.sha256}.txt") or ""
     chunks = _pages(text)
     if number > max(1, len(chunks)):
         return _missing()

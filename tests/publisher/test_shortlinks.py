@@ -164,9 +164,11 @@ def test_a_document_page_shows_the_pdf_text_and_links_the_file(tmp_path, county)
         sha256=sha, size=path.stat().st_size, media_type="application/pdf",
         path=f"{sha[:2]}/{sha}", source_url="http://county.example/P0201.pdf",
     )  # fmt: skip
-    assert text_ensure(path, "application/pdf")
+    text = tmp_path / "texts" / sha[:2] / f"{sha}.txt"
+    assert text_ensure(path, "application/pdf", text)
+    assert not text_ensure(path, "application/pdf", text)  # once
     links_assign(documents=[sha])
-    mobile.configure(documents=tmp_path)
+    mobile.configure(texts=tmp_path / "texts")
     page = mobile.render_document(derive_code("f", sha), 1)
     assert page.status == 200
     html = page.body.decode()
