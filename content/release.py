@@ -102,7 +102,20 @@ class ChildRef(TypedDict):
     size: int
 
 
-class IndexEntry(TypedDict):
+class _EntryLinks(TypedDict, total=False):
+    """The short links of an entry, where the publisher gave them (``content.shortlink``).
+
+    A base class of ``total=False`` rather than ``NotRequired``: with postponed
+    annotations Python 3.11 would count ``NotRequired`` keys as required.
+    """
+
+    #: The short link code of the item's page (``<publisher_url>/d/<link>``).
+    link: str
+    #: Attachment SHA-256 → the code of its page (``<publisher_url>/f/<code>``).
+    file_links: dict[str, str]
+
+
+class IndexEntry(_EntryLinks):
     """One entity in a leaf: what a list shows, and where the whole entity is.
 
     ``object``, ``size`` and ``files`` are checked by ``walk_index``; the

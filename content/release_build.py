@@ -38,11 +38,11 @@ from content.search import SearchKeys, SearchShard, search_keys
 from content.serialize import to_record
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Mapping
 
     from content.records import EntrySummary
 
-__all__ = ["EntryCache", "ReleasePlan", "build_release"]
+__all__ = ["EntryCache", "ReleasePlan", "ShortLinks", "attachment_hashes", "build_release"]
 
 LEAF_TARGET = 4  # entries per leaf, at most about: keeps a one-item change to a few KB
 
@@ -66,6 +66,25 @@ class ReleasePlan:
     manifest_bytes: bytes
     objects: dict[str, bytes] = field(default_factory=dict)
     files: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True, slots=True)
+class ShortLinks:
+    """The short codes the publisher handed out (``content.shortlink``).
+
+    Attributes:
+        items: entity id → the code of ``/d/<code>``.
+        documents: document SHA-256 → the code of ``/f/<code>``.
+    """
+
+    items: Mapping[str, str] = field(default_factory=dict)
+    documents: Mapping[str, str] = field(default_factory=dict)
+
+
+def attachment_hashes(entity: Entity) -> list[str]:
+    """SHA-256 of the mirrored attachments an entity lists (what ``/f/`` links name)."""
+    attachments = getattr(entity, "attachments", None) or ()
+    return [a.sha256 for a in attachments if getattr(a, "sha256", None)]
 
 
 class EntryCache:
@@ -121,11 +140,14 @@ def build_release(
     allowed_hosts: Iterable[str] = (),
     cache: EntryCache | None = None,
     available: Callable[[str], bool] | None = None,
+    links: ShortLinks | None = None,
 ) -> ReleasePlan:
     """Cut the release of ``channel`` from approved entities (any scope; filtered here).
 
     ``available`` says whether an image (by SHA-256) can be shipped; entries
     list only those, so a kiosk never waits for a file the publisher lacks.
+    ``links`` gives each entry its short link codes (``link``, ``file_links``),
+    which kiosks put in their QR codes; they count in the content digest.
     """
     cache = cache or EntryCache()
     scopes = channel_scopes(channel)
@@ -140,8 +162,11 @@ def build_release(
         if available is not None and entry["files"]:
             entry = entry.copy()
             entry["files"] = [sha for sha in entry["files"] if available(sha)]
+        if links is not None:
+            entry = _linked(entry, entity, links)
         objects[ref.sha256] = raw
-        digest.update(f"{entity.id}\x1f{ref.sha256}\n".encode())
+        codes = entry.get("link", "") + "".join(sorted(entry.get("file_links", {}).values()))
+        digest.update(f"{entity.id}\x1f{ref.sha256}\x1f{codes}\n".encode())
         files.update(entry["files"])
         by_type[entity.entity_type].append((entry, keys))
     indexes = {
@@ -184,7 +209,8 @@ def _index(
     def build(prefix: str, members: list[_Member]) -> ObjectRef:
         if len(prefix) == depth:
             key = ("leaf", entity_type.value, prefix,
-                   *(e["object"] + ",".join(e["files"]) for e, _ in members))  # fmt: skip
+                   *(e["object"] + ",".join(e["files"]) + _codes(e)
+                     for e, _ in members))  # fmt: skip
             ref, raw = cache.node(key, lambda: _leaf(entity_type, prefix, members))
         else:
             groups: dict[str, list[_Member]] = {}
@@ -200,6 +226,26 @@ def _index(
 
     ref = build("", entries)
     return IndexRoot(sha256=ref.sha256, size=ref.size, count=len(entries), depth=depth)
+
+
+def _linked(entry: IndexEntry, entity: Entity, links: ShortLinks) -> IndexEntry:
+    """The entry with its short link codes (a copy: the cached entry stays as built)."""
+    code = links.items.get(entity.id)
+    known = links.documents
+    files = {sha: known[sha] for sha in attachment_hashes(entity) if sha in known}
+    if not code and not files:
+        return entry
+    entry = entry.copy()
+    if code:
+        entry["link"] = code
+    if files:
+        entry["file_links"] = files
+    return entry
+
+
+def _codes(entry: IndexEntry) -> str:
+    files = entry.get("file_links", {})
+    return f"|{entry.get('link', '')}|" + ",".join(f"{k}={files[k]}" for k in sorted(files))
 
 
 def _child(ref: ObjectRef) -> ChildRef:

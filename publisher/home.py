@@ -47,6 +47,15 @@ class Home:
         return self.root / "documents"
 
     @property
+    def texts(self) -> Path:
+        """The text extracted from documents for their phone pages (``publisher.doctext``)."""
+        return self.root / "texts"
+
+    def text_path(self, sha256: str) -> Path:
+        """Where the extracted text of the document with this hash is kept."""
+        return self.texts / sha256[:2] / f"{sha256}.txt"
+
+    @property
     def tmp(self) -> Path:
         """Where downloads are written before they are renamed into place."""
         return self.root / "tmp"

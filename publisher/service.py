@@ -72,6 +72,7 @@ class PublisherService:
         views.configure(
             repository=home.repository,
             documents=home.documents,
+            texts=home.texts,
             hub=self.hub,
             channels=set(channels_of(config)),
             max_heartbeat=config.serve.max_heartbeat_bytes,

@@ -71,11 +71,13 @@ def build_detail(library: Library, entity_id: str, today: date) -> Detail | None
     if entry is None or raw is None:
         return None
     record = cast("EntityRecord", raw)  # the record of the entry's type, as built below
-    links = LinkPolicy(library.manifest)
+    links = LinkPolicy(library.manifest, entry.file_links)
     build = _BUILDERS[entry.type]
     title, subtitle, blocks = build(record, library, links, today)
+    page = links.item(entry.link)
     source = links.source(record)
-    qr = QrTarget(source, "扫码查看原文") if source else None
+    qr = QrTarget(page, "扫码用手机阅读") if page else None
+    qr = qr or (QrTarget(source, "扫码查看原文") if source else None)
     if qr is None:
         for block in blocks:
             if isinstance(block, Attachment):

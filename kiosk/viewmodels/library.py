@@ -11,7 +11,7 @@ and the loop are read through the types of ``content.records``.
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
@@ -44,6 +44,10 @@ class Entry:
     files: tuple[str, ...]
     object: str  # the record's object: SHA-256 and size
     size: int
+    #: The code of the item's phone page (``/d/<link>``), when the release gives one.
+    link: str = ""
+    #: Attachment SHA-256 → the code of its phone page (``/f/<code>``).
+    file_links: dict[str, str] = field(default_factory=dict)
 
     @property
     def newest_first(self) -> tuple[bool, int]:
@@ -87,6 +91,8 @@ class Library:
                 files=tuple(item.get("files") or ()),
                 object=str(item["object"]),
                 size=int(item["size"]),
+                link=str(item.get("link") or ""),
+                file_links=dict(item.get("file_links") or {}),
             )
             span = self.spans.get(entity_type)
             position = len(self.order)

@@ -3,6 +3,10 @@
 Only the county's own hosts and the publisher's public URL, as the release
 lists them (``Manifest.allowed_hosts`` and ``publisher_url``): a scraped page
 that links elsewhere must not turn a government kiosk into a pointer to it.
+Where the release gives an item or attachment a short link
+(``content.shortlink``: ``/d/<code>``, ``/f/<code>``), that is what the QR
+code carries: a small code to scan from afar, an address a person can type,
+and a page a phone's (WeChat's) browser can read.
 """
 
 from __future__ import annotations
@@ -10,7 +14,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from content.shortlink import short_url
+
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from content.records import AttachmentRecord, RecordBase
     from content.release import Manifest
 
@@ -20,7 +28,9 @@ __all__ = ["LinkPolicy", "display_url"]
 class LinkPolicy:
     """Decides the document URL of a record, within the release's allowed hosts."""
 
-    def __init__(self, manifest: Manifest) -> None:
+    def __init__(self, manifest: Manifest, file_links: Mapping[str, str] | None = None) -> None:
+        #: Attachment SHA-256 → short code (an index entry's ``file_links``).
+        self.file_links = dict(file_links or {})
         self.publisher_url = manifest.publisher_url.rstrip("/")
         self.hosts = {h.lower() for h in manifest.allowed_hosts}
         publisher_host = urlsplit(self.publisher_url).netloc.lower()
@@ -45,9 +55,21 @@ class LinkPolicy:
         url = provenance.get("source_url") if provenance else None
         return url if isinstance(url, str) and self.allowed(url) else None
 
+    def item(self, code: str) -> str | None:
+        """The short link of an item's phone page (``/d/<code>``), if it has a code."""
+        if not code or not self.publisher_url:
+            return None
+        url = short_url(self.publisher_url, "d", code)
+        return url if self.allowed(url) else None
+
     def attachment(self, attachment: AttachmentRecord) -> str | None:
-        """The publisher's mirror of an attachment (by hash), else its own URL if allowed."""
+        """An attachment's short link (``/f/<code>``), else its mirror, else its own URL."""
         sha = attachment.get("sha256")
+        code = self.file_links.get(sha) if isinstance(sha, str) else None
+        if code and self.publisher_url:
+            short = short_url(self.publisher_url, "f", code)
+            if self.allowed(short):
+                return short
         if isinstance(sha, str) and len(sha) == 64 and self.publisher_url:
             mirror = f"{self.publisher_url}/docs/{sha}"
             if self.allowed(mirror):

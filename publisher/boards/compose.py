@@ -37,7 +37,7 @@ from publisher.boards.render import (
 from publisher.boards.schedule import targets
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
     from datetime import datetime
 
     from content.models import Leader, Notice, Project
@@ -69,6 +69,9 @@ class ContentSnapshot:
     leaders: tuple[Leader, ...] = ()
     #: Hosts a QR code may point to: the county's sites and this publisher.
     allowed_hosts: frozenset[str] = field(default=frozenset())
+    #: Long URL → its short link (``publisher.store.links.short_links_by_url``): a QR
+    #: code of an item's or document's page carries the short link instead.
+    short_links: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -172,7 +175,8 @@ def items_for(
             items.append(ClockItem(at.astimezone(SHANGHAI), color=color, seconds=seconds))
         elif part.kind == "qr":
             caption = part.caption or "扫码看全文"
-            items.append(QrItem(part.value, caption, color=color, seconds=seconds))
+            url = snapshot.short_links.get(part.value, part.value)
+            items.append(QrItem(url, caption, color=color, seconds=seconds))
         else:
             texts = [fit(_join(text, board, font)) for text in _lines(part, snapshot, scopes, at)]
             items.extend(TextItem(text, color=color, seconds=seconds) for text in texts)
@@ -230,7 +234,7 @@ def _check_qr(
                 rule.name, board.id, f"QR codes point only at the county's documents ({allowed})"
             )
         )
-    why = qr_fits(board, part.value)
+    why = qr_fits(board, snap.short_links.get(part.value, part.value))
     if why:
         problems.append(Problem(rule.name, board.id, why))
     return problems

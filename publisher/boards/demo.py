@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import datetime
 
-__all__ = ["DEMO_BOARDS", "demo_rules"]
+__all__ = ["DEMO_BOARDS", "GUIDE_PATH", "demo_rules"]
 
 DEMO_BOARDS: tuple[BoardConfig, ...] = (
     BoardConfig(
@@ -80,6 +80,10 @@ DEMO_BOARDS: tuple[BoardConfig, ...] = (
 )
 
 
+#: The demo county's disclosure guide (its page; the board shows its short link).
+GUIDE_PATH = "/zwgk/gkzn/202601/t20260110_1000757.shtml"
+
+
 def demo_rules(*, now: datetime, site: str) -> Sequence[Rule]:
     """A notice loop by day, project progress at midday, a night window, a QR code."""
 
@@ -126,8 +130,8 @@ def demo_rules(*, now: datetime, site: str) -> Sequence[Rule]:
                 Content("notices", limit=3, color="yellow"),
                 Content(
                     "qr",
-                    f"{site}/zwgk/tzgg/index.shtml",
-                    caption="扫码查看通知公告",
+                    f"{site}{GUIDE_PATH}",
+                    caption="扫码看信息公开指南",
                     color="yellow",
                 ),
             ),

@@ -285,7 +285,9 @@ def _draw_lines(
 
 
 def _qr_matrix(url: str) -> list[list[bool]]:
-    code = qrcode.QRCode(border=QUIET, error_correction=qrcode.constants.ERROR_CORRECT_L)
+    # Level M (15% of modules may be lost): a board is scanned from across a square,
+    # through glare; a short link keeps the code at version 2 or 3 all the same.
+    code = qrcode.QRCode(border=QUIET, error_correction=qrcode.constants.ERROR_CORRECT_M)
     code.add_data(url)
     code.make(fit=True)
     matrix: list[list[bool]] = code.get_matrix()

@@ -22,6 +22,7 @@ from publisher.boards.compose import ContentSnapshot, sorted_notices
 from publisher.boards.push import BoardStatus, Outcome
 from publisher.boards.schedule import Content, Rule
 from publisher.store.approved import approved_entities
+from publisher.store.links import short_links_by_url
 from publisher.store.models import BoardRule, BoardState
 
 if TYPE_CHECKING:
@@ -126,6 +127,7 @@ def snapshot_load(
         projects=tuple(projects),
         leaders=tuple(leaders),
         allowed_hosts=config.allowed_hosts(),
+        short_links=short_links_by_url(config.publisher.public_url),
     )
 
 

@@ -26,18 +26,22 @@ from django.db import transaction
 from django.utils import timezone
 
 from content.release import sha256_hex
-from content.release_build import EntryCache, build_release
+from content.release_build import EntryCache, ShortLinks, attachment_hashes, build_release
+from publisher.doctext import text_ensure
 from publisher.errors import InputError
 from publisher.release.keys import KeyStore
 from publisher.release.tuf_repo import TufRepository
 from publisher.store.approved import ApprovedCache, approved_entities
+from publisher.store.links import public_document, short_link_maps
 from publisher.store.models import Channel, ChannelRelease
 from publisher.store.services.channels import channels_clear_dirty, channels_dirty_counts
+from publisher.store.services.links import links_assign
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from datetime import datetime
 
+    from content.models import Entity
     from publisher.config import Config
     from publisher.home import Home
 
@@ -100,6 +104,8 @@ class ReleaseBuilder:
         self._approved = ApprovedCache() if approved is None else approved
         self._after_read = after_read
         self._lock_wait = lock_wait
+        #: Documents whose text was extracted (or found extracted) by this builder.
+        self._texts: set[str] = set()
 
     def repository(self) -> TufRepository:
         """The home's TUF repository.
@@ -147,6 +153,7 @@ class ReleaseBuilder:
         entities = approved_entities(cache=self._approved)
         if self._after_read is not None:
             self._after_read()
+        links = self._short_links(entities)
         now = self._now()
         manifests: dict[str, bytes] = {}
         pending: list[tuple[Channel, int, ReleaseOutcome, str, str]] = []
@@ -163,6 +170,7 @@ class ReleaseBuilder:
                 allowed_hosts=sorted(self.config.allowed_hosts()),
                 cache=self._cache,
                 available=self._has_file,
+                links=links,
             )
             count = sum(index.count for index in plan.manifest.indexes.values())
             if last is not None and last.content_digest == plan.manifest.content_digest:
@@ -231,6 +239,19 @@ class ReleaseBuilder:
             yield
         finally:
             os.close(fd)  # closing the descriptor releases the lock
+
+    def _short_links(self, entities: list[Entity]) -> ShortLinks:
+        """Codes for every released item and mirrored attachment, the new ones' texts."""
+        documents = {sha for e in entities for sha in attachment_hashes(e) if self._has_file(sha)}
+        links_assign(items=[e.id for e in entities], documents=sorted(documents))
+        items, files = short_link_maps()
+        for sha in sorted(documents - self._texts):
+            found = public_document(sha)
+            if found is not None:
+                path = self.home.document_path(sha)
+                text_ensure(path, found.media_type, self.home.text_path(sha))
+            self._texts.add(sha)
+        return ShortLinks(items=items, documents=files)
 
     def _has_file(self, sha256: str) -> bool:
         return self.home.document_path(sha256).exists()

@@ -6,6 +6,7 @@
 * ``FetchState``: what the last fetch of a URL returned (validators, hash, list entries).
 * ``SyncRun``: one run of one source, with counts and per-item errors.
 * ``Document``: a mirrored attachment in the content-addressed folder.
+* ``ShortLink``: the short code of a released item or mirrored document, never reused.
 * ``AuditLog``: who did what, when.
 * ``BoardRule``: an LED board schedule rule or emergency override.
 * ``BoardState``: what the publisher last pushed to an LED board, and how it went.
@@ -257,6 +258,32 @@ class Device(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ShortLink(models.Model):
+    """A short code (``/d/<code>``, ``/f/<code>``) handed out once and kept for good.
+
+    Rows are never deleted or changed: a withdrawn item keeps its code (its
+    page says it was withdrawn), and no other target ever gets it.
+    """
+
+    class Kind(models.TextChoices):
+        ITEM = "d", "条目"
+        DOCUMENT = "f", "文件"
+
+    code = models.CharField(max_length=12, unique=True)
+    kind = models.CharField(max_length=1, choices=Kind.choices)
+    #: The item's stable id (``Item.key``) or the document's SHA-256.
+    target = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["kind", "target"], name="short_link_target_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"/{self.kind}/{self.code}"
 
 
 class AuditLog(models.Model):

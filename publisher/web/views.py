@@ -20,6 +20,7 @@ from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from publisher.devices import HeartbeatError, device_for_token, device_heartbeat, heartbeat_parse
+from publisher.web import mobile
 from publisher.web.documents import DocumentFaces
 from publisher.web.files import content_disposition, file_response
 from publisher.web.guard import accepts
@@ -58,13 +59,19 @@ def configure(
     hub: PokeHub,
     channels: set[str],
     max_heartbeat: int = MAX_HEARTBEAT,
+    texts: Path | None = None,
 ) -> None:
-    """Tell the views where the files are and which hub pokes (done once by `serve`)."""
+    """Tell the views where the files are and which hub pokes (done once by `serve`).
+
+    ``texts`` holds the documents' extracted texts (``Home.texts``; by default
+    ``texts`` beside ``documents``).
+    """
     _State.repository = repository.resolve()
     _State.documents = documents.resolve()
     _State.hub = hub
     _State.channels = frozenset(channels)
     _State.faces = DocumentFaces()
+    mobile.configure(texts=texts or documents.parent / "texts")
     accepts("POST", max_body=max_heartbeat)(heartbeat)  # the guard reads the tuned cap
 
 

@@ -22,7 +22,7 @@ from content.release import (
     walk,
     walk_index,
 )
-from content.release_build import ReleasePlan, build_release
+from content.release_build import EntryCache, ReleasePlan, ShortLinks, build_release
 
 
 @functools.cache
@@ -63,7 +63,8 @@ def test_built_index_objects_have_the_typed_shapes():
         if node["kind"] == "leaf":
             leaves += 1
             for entry in node["entries"]:
-                assert set(entry) == set(IndexEntry.__annotations__)
+                assert set(IndexEntry.__required_keys__) <= set(entry)
+                assert set(entry) <= set(IndexEntry.__annotations__)
                 assert entry["bucket"].startswith(node["prefix"])
         else:
             assert [c.sha256 for c in step.children] == [
@@ -169,3 +170,26 @@ def test_an_object_the_loader_could_not_read_is_skipped():
 def test_a_manifest_round_trips():
     plan = _plan()
     assert Manifest.model_validate_json(plan.manifest_bytes) == plan.manifest
+
+
+def test_short_links_ride_in_the_entries_and_count_in_the_digest():
+    county = generate_county()
+    notices = [n for n in county.notices if n.attachments and n.scope == "county"][:3]
+    documents = {}
+    for index, notice in enumerate(notices):
+        sha = f"{index:02x}" * 32
+        documents[sha] = f"f{index}aaa"
+        attachment = notice.attachments[0].model_copy(update={"sha256": sha})
+        notices[index] = notice.model_copy(update={"attachments": (attachment,)})
+    links = ShortLinks(items={n.id: f"d{i}aaa" for i, n in enumerate(notices)}, documents=documents)
+    made = {"channel": "county", "version": 1, "created_at": datetime(2026, 10, 31, tzinfo=UTC),
+            "publisher_url": "http://127.0.0.1:8700"}  # fmt: skip
+    cache = EntryCache()
+    plain = build_release(notices, cache=cache, **made)
+    linked = build_release(notices, cache=cache, links=links, **made)
+    assert plain.manifest.content_digest != linked.manifest.content_digest
+    entries = {e["id"]: e for _, _, e in walk(linked.manifest, _load(linked.objects))}
+    for index, notice in enumerate(notices):
+        assert entries[notice.id]["link"] == f"d{index}aaa"
+        assert entries[notice.id]["file_links"] == {f"{index:02x}" * 32: f"f{index}aaa"}
+    assert all("link" not in e for _, _, e in walk(plain.manifest, _load(plain.objects)))

@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 
     from content.models import Entity
     from content.release import Manifest
-    from content.release_build import ReleasePlan
+    from content.release_build import ReleasePlan, ShortLinks
     from kiosk.agent import ObjectStore
 
 MIRROR = "http://mirror.test"
@@ -79,6 +79,7 @@ class LocalRepo:
         channel: str = "county",
         *,
         allowed_hosts: Iterable[str] = (),
+        links: ShortLinks | None = None,
     ) -> ReleasePlan:
         """Build and publish the channel's next release; return its plan."""
         version = self.versions.get(channel, 0) + 1
@@ -90,6 +91,7 @@ class LocalRepo:
             publisher_url=MIRROR,
             allowed_hosts=allowed_hosts,
             cache=self.cache,
+            links=links,
         )
         for sha, data in plan.objects.items():
             self.tuf.put_object(sha, data)

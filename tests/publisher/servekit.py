@@ -66,7 +66,7 @@ def tune(home: Path, **values: object) -> None:
 
 
 @contextlib.contextmanager
-def served(root: Path, **serve_values: object):
+def served(root: Path, *, sources: tuple[str, ...] = ("dayu-gknb",), **serve_values: object):
     home = root / "home"
     with subprocess.Popen(
         [GONGKAI, "demo-site", "--port", "0", "--quiet"],
@@ -80,7 +80,9 @@ def served(root: Path, **serve_values: object):
         run("init", "--home", str(home), "--demo", site_url)
         if serve_values:
             tune(home, **serve_values)
-        run("sync", "--home", str(home), "dayu-gknb")
+        run("sync", "--home", str(home), *sources)
+        if sources != ("dayu-gknb",):
+            run("review", "approve", "--all", "--home", str(home), "--as", "测试审核员")
         run("keys", "init", "--home", str(home))
         run("release", "--home", str(home))
         enrolled = run("device", "add", "hall-1", "--channel", "county", "--home", str(home))

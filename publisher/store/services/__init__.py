@@ -8,12 +8,14 @@ to the audit log with who and when. One module per domain:
 * ``review``: reviewers' approvals and rejections;
 * ``documents``: mirrored documents and half-written downloads;
 * ``channels``: channels marked for a new release;
+* ``links``: short links of released items and mirrored documents;
 * ``audit``: the audit trail.
 """
 
 from publisher.store.services.audit import audit_log
 from publisher.store.services.channels import channels_mark_dirty
 from publisher.store.services.documents import document_store, temp_files_clear
+from publisher.store.services.links import ShortLinkSpaceError, links_assign
 from publisher.store.services.review import (
     Decision,
     DecisionReport,
@@ -51,11 +53,13 @@ __all__ = [
     "ReviewDeniedError",
     "ReviewError",
     "ReviewInputError",
+    "ShortLinkSpaceError",
     "audit_log",
     "channels_mark_dirty",
     "document_store",
     "fetch_state_save",
     "item_removals_flag",
+    "links_assign",
     "review_refusal",
     "revision_approve",
     "revision_record",

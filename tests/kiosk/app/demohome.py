@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any
 from PIL import Image, ImageDraw
 
 from content.models._registry import ANY_ENTITY
+from content.release_build import ShortLinks, attachment_hashes
 from content.serialize import to_record
+from content.shortlink import derive_code
 
 from ..localrepo import LocalRepo, _county, local_agent, provisioned
 
@@ -32,11 +34,21 @@ def build_kiosk_home(folder: Path, *, channel: str = "town-nanan") -> Path:
     """Sign a release of the demo county for ``channel`` and activate it in ``folder/kiosk``."""
     entities, images = _real_images()
     repo = LocalRepo(folder / "publisher")
-    repo.release(entities, images, channel=channel, allowed_hosts=[SOURCE_HOST])
+    repo.release(
+        entities, images, channel=channel, allowed_hosts=[SOURCE_HOST], links=demo_links(entities)
+    )
     home = provisioned(folder / "kiosk", repo)
     report = local_agent(repo, home, channel=channel, parallel=4).refresh()
     assert report.result == "activated", report
     return home
+
+
+def demo_links(entities: list[Entity]) -> ShortLinks:
+    """Short codes as the publisher derives them (no collision among the demo's)."""
+    items = {e.id: derive_code("d", e.id) for e in entities}
+    files = {sha: derive_code("f", sha) for e in entities for sha in attachment_hashes(e)}
+    assert len(set(items.values()) | set(files.values())) == len(items) + len(files)
+    return ShortLinks(items=items, documents=files)
 
 
 def _real_images() -> tuple[list[Entity], dict[str, bytes]]:

@@ -89,8 +89,32 @@ def test_every_detail_qr_decodes_to_the_documents_url(tour, county_home):
         expected = build_detail(library, shot["item"], datetime.now(SHANGHAI).date())
         assert expected is not None
         assert expected.qr is not None, shot
-        found = [r.data.decode() for r in decode(Image.open(out / shot["file"]))]
+        image = Image.open(out / shot["file"])
+        results = decode(image)
+        found = [r.data.decode() for r in results]
         assert found == [expected.qr.url], shot["file"]
+        assert "/d/" in found[0] or "/f/" in found[0], found  # the short link, not the site
+        assert qr_version(image, results[0]) <= 3, (shot["file"], found[0])
+
+
+def qr_version(image: Image.Image, result) -> int:
+    """The version of a QR code in a screenshot, measured: its side over its module size.
+
+    The finder pattern's top edge is 7 modules of dark; the symbol is 17 + 4·version.
+    """
+    gray = image.convert("L")
+    left, top, width, _ = result.rect
+    y = top + 1
+    x = left
+    while gray.getpixel((x, y)) >= 128 and x < left + width:
+        x += 1
+    start = x
+    while gray.getpixel((x, y)) < 128 and x < left + width:
+        x += 1
+    module = (x - start) / 7
+    modules = round((left + width - start) / module)
+    assert (modules - 17) % 4 == 0, (modules, module)
+    return (modules - 17) // 4
 
 
 def test_every_screen_looks_different_in_the_elder_mode(tour):

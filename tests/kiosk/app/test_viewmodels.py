@@ -7,6 +7,7 @@ import stat
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -14,6 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from content.enums import EntityType
+from content.shortlink import derive_code
 from kiosk.agent.reader import ReleaseReader
 from kiosk.viewmodels.blocks import (
     Attachment,
@@ -152,18 +154,34 @@ def _first(library, entity_type, predicate=bool):
 
 
 @pytest.mark.parametrize("entity_type", list(EntityType))
-def test_every_type_has_a_detail_with_a_qr_to_its_source(library, entity_type):
+def test_every_type_has_a_detail_with_a_qr_to_its_short_link(library, entity_type):
     entity_id = _first(library, entity_type)
     detail = build_detail(library, entity_id, TODAY)
     assert detail is not None
     assert detail.title
     assert detail.blocks
+    assert detail.qr is not None
+    code = library.by_id[entity_id].link
+    assert code == derive_code("d", entity_id)
+    assert detail.qr.url == f"{library.manifest.publisher_url}/d/{code}"
+    assert detail.qr.short == detail.qr.url.split("://", 1)[1]  # what is printed: typeable
+    assert len(detail.qr.short) <= 30
+    assert detail.title in detail.speech
+
+
+def test_without_a_short_link_the_qr_opens_the_source_page(library):
+    entity_id = _first(library, EntityType.NOTICE)
+    entry = library.by_id[entity_id]
+    library.by_id[entity_id] = replace(entry, link="", file_links={})
+    try:
+        detail = build_detail(library, entity_id, TODAY)
+    finally:
+        library.by_id[entity_id] = entry
     record = library.record(entity_id)
+    assert detail is not None
     assert detail.qr is not None
     assert detail.qr.url == record["provenance"]["source_url"]
     assert urlsplit(detail.qr.url).netloc == SOURCE_HOST
-    assert detail.qr.short == detail.qr.url.split("://", 1)[1]
-    assert detail.title in detail.speech
 
 
 def test_a_power_flowchart_is_drawn_from_steps_or_shown_as_published(library):
@@ -206,13 +224,14 @@ def test_a_report_is_drawn_as_charts(library):
     assert sum(isinstance(b, ChartBlock) for b in detail.blocks) >= 2
 
 
-def test_attachments_point_at_the_publishers_mirror_or_the_county_site(library):
+def test_attachments_point_at_their_short_page_the_mirror_or_the_county_site(library):
     entity_id = _first(library, EntityType.CATALOGUE_ENTRY, lambda r: r.get("attachments"))
     detail = build_detail(library, entity_id, TODAY)
     found = [b.url for b in detail.blocks if isinstance(b, Attachment)]
     mirror = library.manifest.publisher_url + "/docs/"
+    short = library.manifest.publisher_url + "/f/"
     expected = [
-        mirror + a["sha256"] if a.get("sha256") else a["url"]  # mirrored once synced
+        short + derive_code("f", a["sha256"]) if a.get("sha256") else a["url"]  # once synced
         for a in library.record(entity_id)["attachments"]
     ]
     assert found == expected

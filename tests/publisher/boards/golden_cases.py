@@ -45,7 +45,7 @@ CASES = {
     ),
     "rgb-128x64-qr": (
         board("rgb", 128, 64, "rgb"),
-        [QrItem("http://127.0.0.1:8600/zwgk/tzgg/202504/t20250414_1000760.shtml")],
+        [QrItem("http://127.0.0.1:8700/d/7kq2x")],  # a short link, as boards show
     ),
 }
 

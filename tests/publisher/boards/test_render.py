@@ -139,3 +139,41 @@ def test_dashes_and_ellipses_stay_whole_and_off_the_line_start(width):
         assert line[0] not in "—…"
         assert line.count("—") % 2 == 0
         assert line.count("…") % 2 == 0
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:8700/d/7kq2x", "https://gongkai.dayu.gov.cn/f/7kq2x0"]
+)
+def test_a_short_link_makes_a_small_code_at_level_m(url):
+    config = board("rgb", 128, 64, "rgb")
+    (slide,) = render_items(config, find_font(16), [QrItem(url, caption="扫码看全文")])
+    big = slide.image.resize((128 * 4, 64 * 4), Image.Resampling.NEAREST)
+    (symbol,) = decode(big)
+    assert symbol.data.decode() == url
+    assert symbol.quality >= 1
+    assert _qr_version(big, symbol.rect) <= 3
+    assert qr_fits(board("small", 96, 48, "rgb"), url) is None  # fits a smaller board, too
+
+
+def test_a_long_county_url_needs_a_bigger_code():
+    url = "http://127.0.0.1:8600/zwgk/tzgg/202504/t20250414_1000760.shtml"
+    config = board("rgb", 128, 64, "rgb")
+    (slide,) = render_items(config, find_font(16), [QrItem(url, caption="扫码看全文")])
+    big = slide.image.resize((128 * 4, 64 * 4), Image.Resampling.NEAREST)
+    (symbol,) = decode(big)
+    assert _qr_version(big, symbol.rect) >= 4
+
+
+def _qr_version(image, rect) -> int:
+    """A QR code's version, measured: the finder's top edge is 7 modules; the side 17 + 4·v."""
+    gray = image.convert("L")
+    left, top, width, _ = rect
+    x, y = left, top + 1
+    while gray.getpixel((x, y)) >= 128 and x < left + width:
+        x += 1
+    start = x
+    while gray.getpixel((x, y)) < 128 and x < left + width:
+        x += 1
+    modules = round((left + width - start) / ((x - start) / 7))
+    assert (modules - 17) % 4 == 0, modules
+    return (modules - 17) // 4
