@@ -82,7 +82,16 @@ def served(root: Path, *, sources: tuple[str, ...] = ("dayu-gknb",), **serve_val
             tune(home, **serve_values)
         run("sync", "--home", str(home), *sources)
         if sources != ("dayu-gknb",):
-            run("review", "approve", "--all", "--home", str(home), "--as", "测试审核员")
+            run(
+                "review",
+                "approve",
+                "--secrecy-checked",
+                "--all",
+                "--home",
+                str(home),
+                "--as",
+                "测试审核员",
+            )
         run("keys", "init", "--home", str(home))
         run("release", "--home", str(home))
         enrolled = run("device", "add", "hall-1", "--channel", "county", "--home", str(home))
