@@ -60,6 +60,11 @@ class Ui(Protocol):
         """停止朗读."""
         ...
 
+    @property
+    def speaking(self) -> bool:
+        """朗读 is reading."""
+        ...
+
     def refresh_screen(self) -> None:
         """Rebuild the current screen (same place)."""
         ...

@@ -82,7 +82,9 @@ def build_app(
 
     from kiosk.a11y.speech import SilentSpeaker, default_speaker  # noqa: PLC0415
 
-    voice: Speaker = speaker or (default_speaker() if settings.speech else SilentSpeaker())
+    voice: Speaker = speaker or (
+        default_speaker(settings.voice_model) if settings.speech else SilentSpeaker()
+    )
 
     class KioskApp(App):  # type: ignore[misc]
         title = "政务公开"
@@ -129,6 +131,8 @@ class Kiosk:
         self._current: Widget | None = None
         self._events: list[ClockEvent] = []
         self._running = False
+        self._bars: list[Any] = []  # the screen's 朗读 bars (``show_speaking``)
+        self._speaking = False
         # Kivy's clock holds callbacks weakly: the kiosk keeps the tour alive.
         self.tour: Tour | None = None
 
@@ -188,27 +192,37 @@ class Kiosk:
         return datetime.now(SHANGHAI).date()
 
     def go(self, place: Place) -> None:
-        """Open a place."""
+        """Open a place (what was being read was about the screen left: it stops)."""
+        self.speaker.stop()
         self.session.go(place)
         self.render()
 
     def back(self) -> None:
         """返回."""
+        self.speaker.stop()
         self.session.back()
         self.render()
 
     def home(self) -> None:
         """首页."""
+        self.speaker.stop()
         self.session.home()
         self.render()
 
     def speak(self, text: str) -> None:
         """朗读."""
         self.speaker.speak(text)
+        self._sync_reading()
 
     def stop_speaking(self) -> None:
         """停止朗读."""
         self.speaker.stop()
+        self._sync_reading()
+
+    @property
+    def speaking(self) -> bool:
+        """朗读 is reading."""
+        return self.speaker.speaking
 
     def refresh_screen(self) -> None:
         """Rebuild the current screen."""
@@ -300,6 +314,8 @@ class Kiosk:
         self.body.clear_widgets()
         self.body.add_widget(widget)
         self._current = widget
+        self._bars = [w for w in widget.walk() if hasattr(w, "show_speaking")]
+        self._speaking = self.speaker.speaking
         self.render_header()
         self.reclaimer.screen_replaced()
 
@@ -323,12 +339,21 @@ class Kiosk:
 
     def _tick(self, _dt: float) -> None:
         self.header.tick()
-        if self.session.tick():
+        self._sync_reading()
+        if self.session.tick(busy=self._speaking):
             self._session_ended()
         if self.loader.stale():
             self.loader.load()
         self.update_freshness()
         self.reclaimer.tick()
+
+    def _sync_reading(self) -> None:
+        """Tell the screen's 朗读 bars when reading has started or ended."""
+        speaking = self.speaker.speaking
+        if speaking != self._speaking:
+            self._speaking = speaking
+            for bar in self._bars:
+                bar.show_speaking(speaking=speaking)
 
     def _session_ended(self) -> None:
         self.speaker.stop()

@@ -25,6 +25,8 @@ class KioskSettings:
         tour: write one screenshot per screen and mode here, then exit.
         allow_offscreen: permit SDL's invisible offscreen driver (tests, CI tours).
         maxfps: 30 keeps idle CPU near 1 %; never 0 (a busy loop).
+        speech: 朗读 on (off: a silent speaker).
+        voice_model: a Piper voice for 朗读 instead of espeak-ng (``kiosk.a11y.speech``).
     """
 
     home: Path
@@ -36,6 +38,7 @@ class KioskSettings:
     allow_offscreen: bool = False
     maxfps: int = 30
     speech: bool = True
+    voice_model: Path | None = None
 
     @property
     def ui_dir(self) -> Path:

@@ -109,8 +109,14 @@ class Session:
         return woke or self.attracting
 
     # -- what time and content do --------------------------------------------------------
-    def tick(self) -> bool:
-        """Once a second: True when the session has just ended (see ``end``)."""
+    def tick(self, *, busy: bool = False) -> bool:
+        """Once a second: True when the session has just ended (see ``end``).
+
+        ``busy``: 朗读 is reading what the visitor asked for; a listener does not
+        touch the screen, and the reading must not be cut off by the timeout.
+        """
+        if busy:
+            self.idle.hold()
         if self.idle.check():
             self.end()
             return True

@@ -16,10 +16,13 @@ from kivy.uix.label import Label
 from kivy.uix.recycleboxlayout import RecycleBoxLayout
 from kivy.uix.recycleview import RecycleView
 from kivy.uix.scrollview import ScrollView
+from kivy.uix.widget import Widget
 
 from kiosk.app.widgets.basic import Badge, Progress, TapButton, Text
-from kiosk.viewmodels.home import tiles
+from kiosk.app.widgets.reading import ReadAloud
+from kiosk.viewmodels.home import home_reading, tile_text, tiles
 from kiosk.viewmodels.nav import Place, Screen
+from kiosk.viewmodels.reading import list_reading
 from kiosk.viewmodels.sections import section
 
 if TYPE_CHECKING:
@@ -49,14 +52,14 @@ def build_home(ui: Ui, *, landscape: bool) -> BoxLayout:
             height=dp(theme.touch_dp * 1.5),
         )
     )
-    grid = GridLayout(cols=4 if landscape else 2, spacing=dp(16))
     library = ui.library
     counts = {t.section: t.count for t in tiles(library)} if library else {}
+    root.add_widget(ReadAloud(ui, home_reading(counts)))
+    grid = GridLayout(cols=4 if landscape else 2, spacing=dp(16))
     from kiosk.viewmodels.sections import SECTIONS  # noqa: PLC0415 - fixed order
 
     for entry in SECTIONS:
-        count = counts.get(entry.key)
-        label = entry.label if count is None else f"{entry.label}\n{count} 项"
+        label = tile_text(entry.label, entry.key, counts.get(entry.key))
         grid.add_widget(
             TapButton(
                 label,
@@ -207,9 +210,33 @@ def build_list(ui: Ui, place: Place) -> BoxLayout:
     heading = found.label + (f" · {place.group}" if place.group else "")
     root.add_widget(Text(heading, theme, size=theme.heading_sp, bold=True))
     rows = found.rows(library, ui.today(), place.facet, place.group) if library else []
+    root.add_widget(ReadAloud(ui, list_reading(heading, [r.title for r in rows], len(rows))))
+    if not rows:
+        root.add_widget(empty_note(ui))
+        return root
     root.add_widget(Text(f"共 {len(rows)} 条，轻触查看详情", theme, color=theme.muted))
     root.add_widget(row_list(ui, rows))
     return root
+
+
+def empty_note(ui: Ui) -> Widget:
+    """What an empty section says (and the way back), never a blank screen."""
+    theme = ui.theme
+    box = BoxLayout(orientation="vertical", spacing=dp(16), padding=(0, dp(40)))
+    box.add_widget(Text("暂无内容", theme, size=theme.title_sp, bold=True, halign="center"))
+    box.add_widget(
+        Text(
+            "本栏目还没有公开的信息，内容发布后会自动显示。",
+            theme,
+            color=theme.muted,
+            halign="center",
+        )
+    )
+    box.add_widget(
+        TapButton("返回首页", theme, lambda: ui.go(Place(Screen.HOME)), name="empty-home")
+    )
+    box.add_widget(Widget())
+    return box
 
 
 def row_list(ui: Ui, rows: Sequence[Row | str]) -> RecycleView:
