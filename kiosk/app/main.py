@@ -128,6 +128,7 @@ class Kiosk:
         self._root.add_widget(self.header)
         self._root.add_widget(self.body)
         self._shown = Screen.LOADING
+        self._drawn_place: Place | None = None
         self._current: Widget | None = None
         self._events: list[ClockEvent] = []
         self._running = False
@@ -309,7 +310,9 @@ class Kiosk:
             loading_reason=reason,
         )
         widget = build_screen(self, screen, view)
-        self._shown = screen
+        if (screen, place) != (self._shown, self._drawn_place):
+            self.session.screen_changed()
+        self._shown, self._drawn_place = screen, place
         log.info("screen %s %s", screen, place)
         self.body.clear_widgets()
         self.body.add_widget(widget)
@@ -370,7 +373,8 @@ class Kiosk:
         if self.session.touch():
             self._later(self.home)
             return True  # the waking tap only wakes
-        return False
+        # The second tap of a double tap lands on the screen the first opened.
+        return self.session.too_soon()
 
 
 def _refuse_close(*_args: Any) -> bool:

@@ -19,6 +19,7 @@ from kivy.input.motionevent import MotionEvent
 
 from kiosk.app.loader import NO_RELEASE
 from kiosk.viewmodels.nav import Place, Screen
+from kiosk.viewmodels.session import DOUBLE_TAP_GUARD
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -31,6 +32,9 @@ __all__ = ["Tour", "find", "find_row", "tap", "tap_at"]
 
 log = logging.getLogger(__name__)
 FRAMES = 3  # frames to let layout settle after a change
+#: Frames to wait on a new screen before tapping it, as a person looks first
+#: (a tap sooner is taken for the second tap of a double tap, and ignored).
+LOOK = int(DOUBLE_TAP_GUARD * 30) + 2
 
 
 class _Tap(MotionEvent):  # type: ignore[misc]
@@ -140,7 +144,7 @@ class Tour:
         log.info("tour: %s", target)
 
     def _tap(self, name: str) -> Iterator[int]:
-        yield 2  # a just-built screen is laid out on the next frame
+        yield LOOK  # a just-built screen is laid out on the next frame
         widget = find(self.kiosk.root, name)
         if widget is None:
             raise LookupError(f"tour: no widget named {name!r} on {self.kiosk.shown}")
@@ -155,6 +159,7 @@ class Tour:
             yield 1
 
     def _tap_row(self) -> Iterator[int]:
+        yield LOOK
         row = find_row(self.kiosk.root)
         if row is None:
             raise LookupError(f"tour: no list row on {self.kiosk.shown}")

@@ -30,9 +30,13 @@ if TYPE_CHECKING:
     from kiosk.viewmodels.library import Library
     from kiosk.viewmodels.theme import Theme
 
-__all__ = ["Session"]
+__all__ = ["DOUBLE_TAP_GUARD", "Session"]
 
 ATTRACT = Place(Screen.ATTRACT)
+#: Seconds after a screen change in which a touch is the second tap of a double
+#: tap (measured: 190 ms after the first), not a choice on the screen just
+#: shown: nobody reads a new screen and picks from it faster than this.
+DOUBLE_TAP_GUARD = 0.3
 
 
 @dataclass
@@ -52,6 +56,7 @@ class Session:
     search: SearchState = field(default_factory=SearchState)
     elder: bool = False
     attract_index: int = 0
+    changed_at: float = float("-inf")  # when another screen was last shown
 
     @classmethod
     def begin(cls, idle_seconds: float, *, clock: Callable[[], float] = monotonic) -> Session:
@@ -107,6 +112,14 @@ class Session:
         """
         woke = self.idle.touch()
         return woke or self.attracting
+
+    def screen_changed(self) -> None:
+        """Another screen (or place) has just been drawn."""
+        self.changed_at = self.idle.clock()
+
+    def too_soon(self) -> bool:
+        """A touch now would be the second tap of a double tap: ignore it."""
+        return self.idle.clock() - self.changed_at < DOUBLE_TAP_GUARD
 
     # -- what time and content do --------------------------------------------------------
     def tick(self, *, busy: bool = False) -> bool:

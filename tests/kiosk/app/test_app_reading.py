@@ -65,3 +65,25 @@ def test_home_and_lists_read_what_they_offer(pilot):
     assert pilot.speaker.spoken[-1].startswith("通知公告，共")
     pilot.tap("home")
     assert not pilot.speaker.speaking  # leaving the screen ends its reading
+
+
+def test_landscape_details_give_the_content_the_full_height(window, county_home):
+    from kivy.core.window import Window
+
+    Window.size = (1920, 1080)
+    try:
+        with fly(county_home) as pilot:
+            pilot.pause(3)
+            for elder in (False, True):
+                pilot.kiosk.set_elder(elder=elder)
+                _open_power(pilot)
+                pilot.pause(3)
+                screen = pilot.kiosk.current
+                assert screen.landscape
+                assert screen.content.height >= 0.6 * Window.height, elder
+                # The QR card and 朗读 stand beside the content, not above it.
+                assert screen.qr_card.x > screen.content.right
+                assert pilot.find("speak").x > screen.content.right
+                pilot.tap("home")
+    finally:
+        Window.size = (1080, 1920)
