@@ -36,7 +36,7 @@ def test_titles_that_start_with_the_query_come_first(library):
 
 def test_a_common_matter_button_types_its_query(library):
     state = SearchState()
-    label, query = COMMON[0]
+    _, query = COMMON[0]
     state.set_query(query, library)
     assert state.query == query
     assert state.total > 0
