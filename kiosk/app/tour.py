@@ -192,6 +192,9 @@ class Tour:
                 yield FRAMES
                 yield from self._tap(f"tile-{section}")
                 self.shoot(f"{name}_groups")
+                yield LOOK
+                if find(kiosk.root, "group-") is None:
+                    continue  # an empty section: its 暂无内容 is the screenshot above
                 yield from self._tap("group-")
                 yield from self._rows()
                 self.shoot(f"{name}_list")
@@ -207,6 +210,8 @@ class Tour:
                 yield from self._tap(f"tile-{section}")
                 yield from self._rows()
                 self.shoot(f"{name}_list")
+                if find_row(kiosk.root) is None:
+                    continue  # an empty section: 暂无内容
                 yield from self._tap_row()
                 self.shoot(f"{name}_detail")
             kiosk.home()

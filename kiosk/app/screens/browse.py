@@ -101,11 +101,17 @@ def build_groups(ui: Ui, place: Place) -> BoxLayout:
             )
         )
     root.add_widget(tabs)
-    scroll = ScrollView(do_scroll_x=False, bar_width=dp(10))
+    scroll = ScrollView(
+        do_scroll_x=False, bar_width=dp(12), bar_color=theme.line, bar_inactive_color=theme.line
+    )
     column = GridLayout(cols=1, spacing=dp(10), size_hint_y=None)
     column.bind(minimum_height=column.setter("height"))
+    groups = found.groups(library, place.facet) if library is not None else []
+    if not groups:
+        root.add_widget(empty_note(ui))
+        return root
     if library is not None:
-        for group in found.groups(library, place.facet):
+        for group in groups:
             column.add_widget(
                 TapButton(
                     f"{group.label}（{group.count}）",
@@ -246,7 +252,12 @@ def row_list(ui: Ui, rows: Sequence[Row | str]) -> RecycleView:
     """
     theme = ui.theme
     RowView.ui = ui
-    view = RecycleView(bar_width=dp(12), scroll_type=["bars", "content"])
+    view = RecycleView(
+        bar_width=dp(12),
+        bar_color=theme.line,  # visible: #bababa on white was 1.9:1
+        bar_inactive_color=theme.line,
+        scroll_type=["bars", "content"],
+    )
     layout = RecycleBoxLayout(
         orientation="vertical",
         default_size=(None, row_height(theme)),
