@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from content.enums import EntityType
-
     from content.models import Entity
 
 #: The host the demo county's records point at; the release allows it for QR codes.
