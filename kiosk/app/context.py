@@ -52,6 +52,14 @@ class Ui(Protocol):
         """返回."""
         ...
 
+    def home(self) -> None:
+        """首页."""
+        ...
+
+    def set_elder(self, *, elder: bool) -> None:
+        """Switch 关怀模式 (大字)."""
+        ...
+
     def speak(self, text: str) -> None:
         """朗读 ``text`` (stops what was being read)."""
         ...
@@ -110,6 +118,10 @@ class Stage(Protocol):
         """关怀模式 is on."""
         ...
 
+    def today(self) -> date:
+        """Today in Asia/Shanghai."""
+        ...
+
     def go(self, place: Place) -> None:
         """Open a place."""
         ...
@@ -120,6 +132,10 @@ class Stage(Protocol):
 
     def set_elder(self, *, elder: bool) -> None:
         """Switch 关怀模式."""
+        ...
+
+    def show_slide(self, index: int) -> None:
+        """Draw the attract loop at slide ``index`` (the next move redraws)."""
         ...
 
     def show_loading(self, reason: str) -> None:

@@ -25,7 +25,7 @@ from kiosk.app.fonts import find_font
 from kiosk.app.loader import ReleaseLoader
 from kiosk.app.memory import Reclaimer, glibc_trim
 from kiosk.app.routes import View, build_screen
-from kiosk.viewmodels.nav import Screen
+from kiosk.viewmodels.nav import Place, Screen
 from kiosk.viewmodels.session import Session
 from kiosk.viewmodels.status import Freshness, freshness
 
@@ -40,7 +40,6 @@ if TYPE_CHECKING:
     from kiosk.app.settings import KioskSettings
     from kiosk.app.tour import Tour
     from kiosk.viewmodels.library import Library
-    from kiosk.viewmodels.nav import Place
     from kiosk.viewmodels.search import SearchState
     from kiosk.viewmodels.theme import Theme
 
@@ -234,6 +233,12 @@ class Kiosk:
         self.session.set_elder(elder=elder)
         self.render()
 
+    def show_slide(self, index: int) -> None:
+        """Draw the attract loop at slide ``index``, as the loop would in time."""
+        self.session.go(Place(Screen.ATTRACT))
+        self.session.attract_index = index
+        self.render()
+
     def show_loading(self, reason: str) -> None:
         """Draw 正在获取内容 with ``reason``, as a kiosk without a release would."""
         self._draw(Screen.LOADING, reason)
@@ -369,10 +374,13 @@ class Kiosk:
     def _toggle_elder(self) -> None:
         self.set_elder(elder=not self.session.elder)
 
-    def _touched(self, _window: Any, _touch: Any) -> bool:
+    def _touched(self, _window: Any, touch: Any) -> bool:
+        attracting = self.session.attracting
         if self.session.touch():
-            self._later(self.home)
-            return True  # the waking tap only wakes
+            # On the attract loop a tap opens what the slide shows; else it only wakes.
+            pick = getattr(self._current, "action_at", None) if attracting else None
+            self._later(pick(*touch.pos) if pick is not None else self.home)
+            return True
         # The second tap of a double tap lands on the screen the first opened.
         return self.session.too_soon()
 

@@ -221,11 +221,25 @@ class Tour:
             for key in "BDCDJ":
                 yield from self._tap(f"key-{key}")
             self.shoot("search")
-            kiosk.go(Place(Screen.ATTRACT))
-            yield FRAMES
-            self.shoot("attract")
+            yield from self._attract()
             if not elder:
                 yield from self._loading()
+
+    def _attract(self) -> Iterator[int]:
+        """Each kind of slide of the attract loop (the first of each)."""
+        from kiosk.viewmodels.attract import attract_slides  # noqa: PLC0415
+
+        library = self.kiosk.library
+        slides = attract_slides(library, self.kiosk.today()) if library else []
+        shot: set[str] = set()
+        for index, slide in enumerate(slides):
+            if slide.kind in shot:
+                continue
+            shot.add(slide.kind)
+            self.kiosk.show_slide(index)
+            yield FRAMES
+            self.shoot(f"attract_{slide.kind}")
+        self.kiosk.home()
 
     def _loading(self) -> Iterator[int]:
         """What a new kiosk shows before its first release (drawn, then restored)."""

@@ -1,18 +1,16 @@
-"""首页 tiles and the idle attract loop (notices and headline figures)."""
+"""首页: its tiles and what 朗读 says there (the attract loop is ``attract``, re-exported)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kiosk.viewmodels.attract import Slide, attract_slides
 from kiosk.viewmodels.reading import Reading
 from kiosk.viewmodels.sections import SECTIONS
 from kiosk.viewmodels.spoken import spoken
-from kiosk.viewmodels.text import cn_date, plain
 
 if TYPE_CHECKING:
-    from datetime import date
-
     from kiosk.viewmodels.library import Library
 
 __all__ = ["PURPOSE", "Slide", "Tile", "attract_slides", "home_reading", "tile_text", "tiles"]
@@ -38,16 +36,6 @@ class Tile:
     count: int
 
 
-@dataclass(frozen=True)
-class Slide:
-    """One page of the attract loop."""
-
-    kind: str  # notice | figures
-    title: str
-    lines: tuple[str, ...]
-    item: str = ""  # the notice a tap opens
-
-
 def tiles(library: Library) -> list[Tile]:
     """The seven home tiles in their fixed order."""
     return [Tile(s.key, s.label, len(library.by_type[s.type])) for s in SECTIONS]
@@ -69,40 +57,3 @@ def home_reading(counts: dict[str, int]) -> Reading:
         parts.append(f"{entry.label}，{PURPOSE.get(entry.key, '')}，{amount}")
     parts.append("也可以轻触搜索，输入拼音首字母查找。轻触关怀模式，字会变大")
     return Reading(spoken("。".join(parts)))
-
-
-def attract_slides(library: Library, today: date, *, limit: int = 8) -> list[Slide]:
-    """Current notices (expired publicity periods left out), then the figures."""
-    loop = library.loop()
-    slides: list[Slide] = []
-    if loop is None:
-        return slides
-    for notice in loop.get("notices") or ():
-        until = notice.get("valid_until")
-        if until and str(until) < today.isoformat():
-            continue
-        lines = [f"发布日期：{cn_date(notice.get('published_date'))}"]
-        if until:
-            lines.append(f"公示截止：{cn_date(until)}")
-        slides.append(
-            Slide("notice", plain(notice.get("title")), tuple(lines), str(notice.get("id") or ""))
-        )
-        if len(slides) >= limit:
-            break
-    figures = loop.get("figures")
-    if figures:
-        slides.append(
-            Slide(
-                "figures",
-                "政务公开一览",
-                (
-                    f"权力清单事项 {figures.get('power_items', 0)} 项",
-                    (
-                        f"重点项目和民生实事 {figures.get('projects', 0)} 个，"
-                        f"已完成 {figures.get('projects_completed', 0)} 个"
-                    ),
-                    f"公开目录信息 {figures.get('catalogue_entries', 0)} 条",
-                ),
-            )
-        )
-    return slides

@@ -246,6 +246,10 @@ def test_the_attract_loop_leaves_out_ended_publicity(library):
     slides = attract_slides(library, TODAY)
     assert slides
     assert slides[-1].kind == "figures"
+    kinds = [s.kind for s in slides]
+    assert {"offer", "projects", "notice", "leaders"} <= set(kinds)
+    shown = [(s.kind, s.title, s.item) for s in slides]
+    assert len(shown) == len(set(shown))  # no slide twice in one cycle
     for notice in library.loop()["notices"]:
         ended = notice.get("valid_until") and notice["valid_until"] < TODAY.isoformat()
         shown = any(s.item == notice["id"] for s in slides)
