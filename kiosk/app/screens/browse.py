@@ -154,7 +154,7 @@ class RowView(ButtonBehavior, BoxLayout):  # type: ignore[misc]
         self._subtitle = self._label(theme.small_sp, theme.muted, max_lines=1, size_hint_y=0.6)
         self._bar = Progress(0, theme, size_hint_y=0.25)  # in the row only for projects
         self.add_widget(self._text)
-        self._badge_box = BoxLayout(size_hint_x=None, width=dp(theme.small_sp * 7))
+        self._badge_box = BoxLayout(size_hint_x=None, width=0)
         self.add_widget(self._badge_box)
         self._theme = theme
 
@@ -199,6 +199,8 @@ class RowView(ButtonBehavior, BoxLayout):  # type: ignore[misc]
     def on_badge(self, _: Any, value: str) -> None:
         """Kivy property hook."""
         self._badge_box.clear_widgets()
+        # Only a row with a badge gives up width for it: the title takes the rest.
+        self._badge_box.width = dp(self._theme.small_sp * 7) if value else 0
         if value:
             self._badge_box.add_widget(Badge(value, self._theme, self.badge_kind or None))
 
