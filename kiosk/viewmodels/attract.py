@@ -38,7 +38,7 @@ class Slide:
         kind: offer | projects | notice | leaders | figures.
         heading: what sort of slide it is (本月项目进展 …).
         title: its big line.
-        lines: what it shows below (one per line).
+        lines: what it shows below (one per line; 领导分工: pairs of who and what).
         bars: (label, percent) for the project bars.
         item: the item a tap opens (a notice), else ``opens``.
         opens: the place a tap opens.
@@ -145,9 +145,8 @@ def _leaders(library: Library) -> list[Slide]:
         duty = plain(record.get("responsibilities"))
         if len(duty) > DUTY_CHARS:
             duty = duty[:DUTY_CHARS] + "…"
-        lines.append(f"{plain(entry.title)}　{plain(entry.summary.get('post'))}")
-        if duty:
-            lines.append(duty)
+        # Pairs: who, then what they are responsible for (empty when not published).
+        lines += [f"{plain(entry.title)}　{plain(entry.summary.get('post'))}", duty]
     return [
         Slide(
             "leaders",

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from kivy.metrics import dp
 from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
 
 from kiosk.app.widgets.basic import Progress, TapButton, Text
 from kiosk.viewmodels.home import attract_slides, home_reading, tiles
@@ -71,13 +72,32 @@ class AttractScreen(BoxLayout):  # type: ignore[misc]
     def _body(self, slide: Slide) -> Widget:
         theme = self.ui.theme
         body = BoxLayout(orientation="vertical", spacing=dp(20))
+        body.add_widget(BoxLayout())  # with the one below: the words in the middle
         body.add_widget(Text(slide.title, theme, size=theme.title_sp, bold=True, halign="center"))
+        # Landscape has half the height: bars and people go in two columns.
+        grid = GridLayout(cols=2 if _landscape() else 1, size_hint_y=None, spacing=(dp(40), dp(20)))
+        grid.bind(minimum_height=grid.setter("height"))
         for label, done in slide.bars:
-            body.add_widget(Text(f"{label}　{done:.0f}%", theme, size=theme.heading_sp))
-            body.add_widget(Progress(done, theme, height=dp(theme.heading_sp * 1.2)))
-        for line in slide.lines:
-            size = theme.title_sp if slide.kind in {"offer", "figures"} else theme.heading_sp
-            body.add_widget(Text(line, theme, size=size, halign="center"))
+            grid.add_widget(
+                _item(
+                    Text(f"{label}　{done:.0f}%", theme, size=theme.heading_sp),
+                    Progress(done, theme, height=dp(theme.heading_sp * 1.2)),
+                )
+            )
+        if slide.kind == "leaders":
+            for who, duty in zip(slide.lines[::2], slide.lines[1::2], strict=True):
+                grid.add_widget(
+                    _item(
+                        Text(who, theme, size=theme.heading_sp, bold=True),
+                        Text(duty, theme, color=theme.muted),
+                    )
+                )
+        else:
+            for line in slide.lines:
+                size = theme.title_sp if slide.kind in {"offer", "figures"} else theme.heading_sp
+                body.add_widget(Text(line, theme, size=size, halign="center"))
+        if grid.children:
+            body.add_widget(grid)
         if slide.kind == "offer":
             buttons = BoxLayout(size_hint_y=None, height=dp(theme.touch_dp * 2.5), spacing=dp(24))
             for label, action, name in (
@@ -95,7 +115,7 @@ class AttractScreen(BoxLayout):  # type: ignore[misc]
                 self._buttons.append((button, action))
                 buttons.add_widget(button)
             body.add_widget(buttons)
-        body.add_widget(BoxLayout())  # the slide's words stay at the top of the space
+        body.add_widget(BoxLayout())
         return body
 
     def action_at(self, x: float, y: float) -> Callable[[], None]:
@@ -119,6 +139,20 @@ class AttractScreen(BoxLayout):  # type: ignore[misc]
         ui.home()
         counts = {t.section: t.count for t in tiles(ui.library)} if ui.library else {}
         ui.speak(home_reading(counts).summary)
+
+
+def _item(*parts: Widget) -> Widget:
+    box = GridLayout(cols=1, size_hint_y=None, spacing=dp(8))
+    box.bind(minimum_height=box.setter("height"))
+    for part in parts:
+        box.add_widget(part)
+    return box
+
+
+def _landscape() -> bool:
+    from kivy.core.window import Window  # noqa: PLC0415 - exists once the app runs
+
+    return bool(Window.width > Window.height)
 
 
 def build_attract(ui: Ui, index: int) -> Widget:
