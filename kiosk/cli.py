@@ -110,6 +110,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         metavar="FILE",
         help="this kiosk's device token (the agent's token file), for 查询办理进度",
     )
+    app.add_argument(
+        "--voice-model",
+        type=Path,
+        default=None,
+        metavar="ONNX",
+        help="a Piper Mandarin voice (.onnx with its .onnx.json) for 朗读 instead of espeak-ng",
+    )
     app.set_defaults(handler=_kiosk_app)
 
 
@@ -182,6 +189,8 @@ def _kiosk_app(args: argparse.Namespace) -> int:
         raise UsageError("--idle: at least 5 seconds")
     if not args.home.is_dir():
         raise UsageError(f"--home: {args.home} is not a directory (the kiosk agent's home)")
+    if args.voice_model is not None and not args.voice_model.is_file():
+        raise UsageError(f"--voice-model: {args.voice_model} is not a file")
     settings = KioskSettings(
         home=args.home.resolve(),
         width=width,
@@ -193,6 +202,7 @@ def _kiosk_app(args: argparse.Namespace) -> int:
         speech=not args.no_speech,
         publisher=args.publisher,
         token_file=args.token_file.resolve() if args.token_file else None,
+        voice_model=args.voice_model.resolve() if args.voice_model else None,
     )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     from kiosk.app.main import run  # noqa: PLC0415 - Kivy only for this command

@@ -63,12 +63,25 @@ class Ui(Protocol):
         """返回."""
         ...
 
+    def home(self) -> None:
+        """首页."""
+        ...
+
+    def set_elder(self, *, elder: bool) -> None:
+        """Switch 关怀模式 (大字)."""
+        ...
+
     def speak(self, text: str) -> None:
         """朗读 ``text`` (stops what was being read)."""
         ...
 
     def stop_speaking(self) -> None:
         """停止朗读."""
+        ...
+
+    @property
+    def speaking(self) -> bool:
+        """朗读 is reading."""
         ...
 
     def refresh_screen(self) -> None:
@@ -116,6 +129,10 @@ class Stage(Protocol):
         """关怀模式 is on."""
         ...
 
+    def today(self) -> date:
+        """Today in Asia/Shanghai."""
+        ...
+
     def go(self, place: Place) -> None:
         """Open a place."""
         ...
@@ -126,6 +143,10 @@ class Stage(Protocol):
 
     def set_elder(self, *, elder: bool) -> None:
         """Switch 关怀模式."""
+        ...
+
+    def show_slide(self, index: int) -> None:
+        """Draw the attract loop at slide ``index`` (the next move redraws)."""
         ...
 
     def show_loading(self, reason: str) -> None:

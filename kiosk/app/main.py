@@ -25,7 +25,7 @@ from kiosk.app.fonts import find_font
 from kiosk.app.loader import ReleaseLoader
 from kiosk.app.memory import Reclaimer, glibc_trim
 from kiosk.app.routes import View, build_screen
-from kiosk.viewmodels.nav import Screen
+from kiosk.viewmodels.nav import Place, Screen
 from kiosk.viewmodels.session import Session
 from kiosk.viewmodels.status import Freshness, freshness
 
@@ -41,7 +41,6 @@ if TYPE_CHECKING:
     from kiosk.app.tour import Tour
     from kiosk.viewmodels.applications import LookupForm, StatusLookup
     from kiosk.viewmodels.library import Library
-    from kiosk.viewmodels.nav import Place
     from kiosk.viewmodels.search import SearchState
     from kiosk.viewmodels.theme import Theme
 
@@ -85,7 +84,9 @@ def build_app(
 
     from kiosk.a11y.speech import SilentSpeaker, default_speaker  # noqa: PLC0415
 
-    voice: Speaker = speaker or (default_speaker() if settings.speech else SilentSpeaker())
+    voice: Speaker = speaker or (
+        default_speaker(settings.voice_model) if settings.speech else SilentSpeaker()
+    )
 
     class KioskApp(App):  # type: ignore[misc]
         title = "政务公开"
@@ -135,9 +136,12 @@ class Kiosk:
         self._root.add_widget(self.header)
         self._root.add_widget(self.body)
         self._shown = Screen.LOADING
+        self._drawn_place: Place | None = None
         self._current: Widget | None = None
         self._events: list[ClockEvent] = []
         self._running = False
+        self._bars: list[Any] = []  # the screen's 朗读 bars (``show_speaking``)
+        self._speaking = False
         # Kivy's clock holds callbacks weakly: the kiosk keeps the tour alive.
         self.tour: Tour | None = None
 
@@ -207,27 +211,37 @@ class Kiosk:
         return datetime.now(SHANGHAI).date()
 
     def go(self, place: Place) -> None:
-        """Open a place."""
+        """Open a place (what was being read was about the screen left: it stops)."""
+        self.speaker.stop()
         self.session.go(place)
         self.render()
 
     def back(self) -> None:
         """返回."""
+        self.speaker.stop()
         self.session.back()
         self.render()
 
     def home(self) -> None:
         """首页."""
+        self.speaker.stop()
         self.session.home()
         self.render()
 
     def speak(self, text: str) -> None:
         """朗读."""
         self.speaker.speak(text)
+        self._sync_reading()
 
     def stop_speaking(self) -> None:
         """停止朗读."""
         self.speaker.stop()
+        self._sync_reading()
+
+    @property
+    def speaking(self) -> bool:
+        """朗读 is reading."""
+        return self.speaker.speaking
 
     def refresh_screen(self) -> None:
         """Rebuild the current screen."""
@@ -236,6 +250,12 @@ class Kiosk:
     def set_elder(self, *, elder: bool) -> None:
         """Switch 关怀模式 on or off and redraw everything."""
         self.session.set_elder(elder=elder)
+        self.render()
+
+    def show_slide(self, index: int) -> None:
+        """Draw the attract loop at slide ``index``, as the loop would in time."""
+        self.session.go(Place(Screen.ATTRACT))
+        self.session.attract_index = index
         self.render()
 
     def show_loading(self, reason: str) -> None:
@@ -314,11 +334,15 @@ class Kiosk:
             loading_reason=reason,
         )
         widget = build_screen(self, screen, view)
-        self._shown = screen
+        if (screen, place) != (self._shown, self._drawn_place):
+            self.session.screen_changed()
+        self._shown, self._drawn_place = screen, place
         log.info("screen %s %s", screen, place)
         self.body.clear_widgets()
         self.body.add_widget(widget)
         self._current = widget
+        self._bars = [w for w in widget.walk() if hasattr(w, "show_speaking")]
+        self._speaking = self.speaker.speaking
         self.render_header()
         self.reclaimer.screen_replaced()
 
@@ -342,12 +366,21 @@ class Kiosk:
 
     def _tick(self, _dt: float) -> None:
         self.header.tick()
-        if self.session.tick():
+        self._sync_reading()
+        if self.session.tick(busy=self._speaking):
             self._session_ended()
         if self.loader.stale():
             self.loader.load()
         self.update_freshness()
         self.reclaimer.tick()
+
+    def _sync_reading(self) -> None:
+        """Tell the screen's 朗读 bars when reading has started or ended."""
+        speaking = self.speaker.speaking
+        if speaking != self._speaking:
+            self._speaking = speaking
+            for bar in self._bars:
+                bar.show_speaking(speaking=speaking)
 
     def _session_ended(self) -> None:
         self.speaker.stop()
@@ -360,11 +393,15 @@ class Kiosk:
     def _toggle_elder(self) -> None:
         self.set_elder(elder=not self.session.elder)
 
-    def _touched(self, _window: Any, _touch: Any) -> bool:
+    def _touched(self, _window: Any, touch: Any) -> bool:
+        attracting = self.session.attracting
         if self.session.touch():
-            self._later(self.home)
-            return True  # the waking tap only wakes
-        return False
+            # On the attract loop a tap opens what the slide shows; else it only wakes.
+            pick = getattr(self._current, "action_at", None) if attracting else None
+            self._later(pick(*touch.pos) if pick is not None else self.home)
+            return True
+        # The second tap of a double tap lands on the screen the first opened.
+        return self.session.too_soon()
 
 
 def _status_lookup(settings: KioskSettings) -> StatusLookup | None:

@@ -58,7 +58,7 @@ def _list(ui: Ui, view: View) -> Widget:
 def _detail(ui: Ui, view: View) -> Widget:
     from kiosk.app.screens.detail import build_detail_screen  # noqa: PLC0415
 
-    return build_detail_screen(ui, view.place)
+    return build_detail_screen(ui, view.place, landscape=view.landscape)
 
 
 def _search(ui: Ui, view: View) -> Widget:

@@ -25,6 +25,8 @@ class KioskSettings:
         tour: write one screenshot per screen and mode here, then exit.
         allow_offscreen: permit SDL's invisible offscreen driver (tests, CI tours).
         maxfps: 30 keeps idle CPU near 1 %; never 0 (a busy loop).
+        speech: 朗读 on (off: a silent speaker).
+        voice_model: a Piper voice for 朗读 instead of espeak-ng (``kiosk.a11y.speech``).
     """
 
     home: Path
@@ -40,6 +42,7 @@ class KioskSettings:
     #: (the agent's); without them the screen says the lookup is not available here.
     publisher: str | None = None
     token_file: Path | None = None
+    voice_model: Path | None = None
 
     @property
     def ui_dir(self) -> Path:

@@ -6,7 +6,7 @@ draws any sequence of them. Nothing here reads a release.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kiosk.viewmodels.links import display_url
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from content.enums import EntityType
     from content.records import FlowStepRecord
     from kiosk.viewmodels.charts import Chart
+    from kiosk.viewmodels.reading import Reading
     from kiosk.viewmodels.sections import BadgeKind
 
 __all__ = [
@@ -140,4 +141,9 @@ class Detail:
     subtitle: str
     blocks: tuple[Block, ...]
     qr: QrTarget | None
-    speech: str = field(default="")  # what 朗读 reads
+    reading: Reading  # what 朗读 reads
+
+    @property
+    def speech(self) -> str:
+        """What 朗读 reads first (the summary)."""
+        return self.reading.summary

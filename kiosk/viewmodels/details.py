@@ -40,6 +40,7 @@ from kiosk.viewmodels.blocks import (
 )
 from kiosk.viewmodels.charts import report_charts
 from kiosk.viewmodels.links import LinkPolicy
+from kiosk.viewmodels.reading import detail_reading
 from kiosk.viewmodels.sections import STATUS_KIND
 from kiosk.viewmodels.text import cn_date, label, pct, plain
 
@@ -90,24 +91,8 @@ def build_detail(library: Library, entity_id: str, today: date) -> Detail | None
         subtitle=subtitle,
         blocks=tuple(blocks),
         qr=qr,
-        speech=_speech(title, subtitle, blocks),
+        reading=detail_reading(title, subtitle, blocks),
     )
-
-
-def _speech(title: str, subtitle: str, blocks: list[Block]) -> str:
-    parts = [title, subtitle]
-    for block in blocks:
-        if isinstance(block, Heading):
-            parts.append(block.text)
-        elif isinstance(block, Fields):
-            parts.extend(f"{k}：{v}" for k, v in block.rows)
-        elif isinstance(block, Paragraph):
-            parts.append(block.text)
-        elif isinstance(block, ProgressBlock):
-            parts.append(f"{block.label}，{block.text}，{block.status}")
-        elif isinstance(block, Timeline) and block.items:
-            parts.append(f"{block.items[0][0]}，{block.items[0][1]}")
-    return "。".join(p.strip("。 ") for p in parts if p.strip())
 
 
 def _fields(*pairs: tuple[str, Any]) -> Fields | None:

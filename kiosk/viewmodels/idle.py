@@ -35,6 +35,11 @@ class IdlePolicy:
         woke, self.idle = self.idle, False
         return woke
 
+    def hold(self) -> None:
+        """Something the visitor asked for is still going on (朗读): not idle yet."""
+        if not self.idle:
+            self.last_touch = self.clock()
+
     def check(self) -> bool:
         """True once, at the moment the kiosk becomes idle."""
         if not self.idle and self.clock() - self.last_touch >= self.timeout:

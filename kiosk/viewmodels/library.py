@@ -145,6 +145,27 @@ class Library:
         except (StorageError, VerificationError):
             return None
 
+    def pinyin_key(self, name: str) -> str:
+        """A sort key putting agency names in pinyin order (大余县 dà before 财政 cái …).
+
+        The pinyin comes from the search index the publisher built (the kiosk
+        never loads pypinyin); a name that is no agency's sorts by itself.
+        """
+        keys = self.__dict__.get("_pinyin")
+        if keys is None:
+            keys = {}
+            span = self.spans.get(EntityType.AGENCY, range(0))
+            haystacks = self.search_index.haystacks
+            for position in span:
+                entry = self.order[position]
+                if entry.type is EntityType.AGENCY and position < len(haystacks):
+                    # The full name's pinyin orders its short name (县医保局) too.
+                    spelled = haystacks[position].split("\0")[1]
+                    keys.setdefault(entry.title, spelled)
+                    keys.setdefault(str(entry.summary.get("short_name") or entry.title), spelled)
+            self.__dict__["_pinyin"] = keys
+        return str(keys.get(name, name))
+
     def agency_name(self, agency_id: str | None) -> str:
         """An agency's short name (or full name), empty when unknown."""
         entry = self.by_id.get(agency_id or "")

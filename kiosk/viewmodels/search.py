@@ -17,7 +17,7 @@ from content.search import query_grams
 if TYPE_CHECKING:
     from kiosk.viewmodels.library import Entry, Library
 
-__all__ = ["KEYS", "MAX_QUERY", "SearchGroup", "SearchState", "search"]
+__all__ = ["COMMON", "KEYS", "MAX_QUERY", "SearchGroup", "SearchState", "search"]
 
 #: The keypad: letters for pinyin and initials, digits for codes and 文号 numbers.
 KEYS: tuple[str, ...] = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
@@ -26,16 +26,28 @@ PER_GROUP = 30
 #: How many matches per group are ranked, as a multiple of ``PER_GROUP``.
 RANK_POOL = 4
 
-#: The order groups are shown in: what people ask about in a hall first.
+#: The order groups are shown in: what people come to a hall for first (where
+#: to go and whom to call, then how a matter is handled), documents last.
 GROUP_ORDER = (
+    EntityType.AGENCY,
     EntityType.POWER_ITEM,
-    EntityType.PROJECT,
+    EntityType.GUIDE,
     EntityType.LEADER,
+    EntityType.PROJECT,
     EntityType.NOTICE,
     EntityType.CATALOGUE_ENTRY,
-    EntityType.GUIDE,
     EntityType.ANNUAL_REPORT,
-    EntityType.AGENCY,
+)
+#: 常用事项: one tap for visitors who cannot spell in pinyin (label, the query it types).
+COMMON: tuple[tuple[str, str], ...] = (
+    ("不动产登记", "bdcdj"),
+    ("社会保障", "shbz"),
+    ("户籍", "hj"),
+    ("婚姻登记", "hydj"),
+    ("医疗保障", "ylbz"),
+    ("营业执照", "yyzz"),
+    ("最低生活保障", "zdshbz"),
+    ("建设工程", "jsgc"),
 )
 
 
@@ -67,7 +79,7 @@ def search(library: Library, query: str, *, per_group: int = PER_GROUP) -> list[
         span = library.spans.get(entity_type)
         if span is None:
             continue
-        entries: list[Entry] = []
+        entries: list[tuple[tuple[int, int, int, tuple[bool, int]], Entry]] = []
         more = False
         # Each type's entries are one span of positions (the release is walked type by type).
         for position in index.candidates(grams, span):
@@ -79,24 +91,36 @@ def search(library: Library, query: str, *, per_group: int = PER_GROUP) -> list[
             if len(entries) == pool:
                 more = True
                 break
-            entries.append(entry)
+            entries.append((_rank(entry, normal, index.haystacks[position]), entry))
         if not entries:
             continue
-        entries.sort(key=lambda e: _rank(e, normal))
+        entries.sort(key=lambda ranked: ranked[0])
         groups.append(
             SearchGroup(
                 type=entity_type,
                 label=entity_type.label,
-                entries=tuple(entries[:per_group]),
+                entries=tuple(entry for _, entry in entries[:per_group]),
                 more=more or len(entries) > per_group,
             )
         )
     return groups
 
 
-def _rank(entry: Entry, normal: str) -> tuple[int, int, tuple[bool, int]]:
-    starts = 0 if entry.title.lower().startswith(normal) else 1
-    return (starts, len(entry.title), entry.newest_first)
+def _rank(entry: Entry, normal: str, haystack: str) -> tuple[int, int, int, tuple[bool, int]]:
+    """Title starts with the query, then in the title (earlier first), then elsewhere.
+
+    ``haystack`` is the index's ``text NUL pinyin NUL initials``; the title is
+    the first of an entry's texts, so a match at a character offset below the
+    title's length is in the title (pinyin offsets count about 3 letters a syllable).
+    """
+    text, pinyin, initials = haystack.split("\0")
+    found = [at for at in (text.find(normal), initials.find(normal)) if at >= 0]
+    spelled = pinyin.find(normal)
+    if spelled >= 0:
+        found.append(spelled // 3)
+    at = min(found) if found else len(text)
+    where = 0 if at == 0 else 1 if at < len(entry.title) else 2
+    return (where, at, len(entry.title), entry.newest_first)
 
 
 @dataclass
@@ -114,6 +138,11 @@ class SearchState:
             self.query = ""
         elif len(key) == 1 and key.upper() in KEYS and len(self.query) < MAX_QUERY:
             self.query += key.lower()
+        self.refresh(library)
+
+    def set_query(self, query: str, library: Library) -> None:
+        """A 常用事项 button: its query at once."""
+        self.query = query[:MAX_QUERY].lower()
         self.refresh(library)
 
     def refresh(self, library: Library) -> None:

@@ -8,7 +8,7 @@ what a list shows; the detail screen reads the full record.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 from content.enums import EntityType, NoticeKind, PowerType, ProjectCategory, ProjectStatus
@@ -65,13 +65,15 @@ class Section:
     facets: tuple[Facet, ...]
     row: Callable[[Entry, Library, date], Row]
     sort: Callable[[Entry], tuple[object, ...]]
-    group_order: Callable[[str], tuple[object, ...]] = lambda g: (g,)
+    group_order: Callable[[str], tuple[object, ...]] = lambda _g: ()
+    #: Whether an item stays at the top of its list today (a pinned notice still in force).
+    pinned: Callable[[Entry, date], bool] = lambda _e, _d: False
 
     def groups(self, library: Library, facet_key: str) -> list[Group]:
-        """The groups of one facet, each with its item count."""
+        """The groups of one facet, each with its item count, in pinyin order."""
         facet = self._facet(facet_key)
         counts = Counter(facet.group_of(e, library) for e in library.by_type[self.type])
-        keys = sorted(counts, key=self.group_order)
+        keys = sorted(counts, key=lambda g: (*self.group_order(g), library.pinyin_key(g), g))
         return [Group(k, k or "其他", counts[k]) for k in keys]
 
     def entries(self, library: Library, facet_key: str = "", group: str = "") -> list[Entry]:
@@ -85,14 +87,27 @@ class Section:
     def rows(
         self, library: Library, today: date, facet_key: str = "", group: str = ""
     ) -> list[Row]:
-        """The list's rows."""
-        return [self.row(e, library, today) for e in self.entries(library, facet_key, group)]
+        """The list's rows; a title's repeat of the group's agency (某中心关于…) is dropped."""
+        entries = self.entries(library, facet_key, group)
+        entries.sort(key=lambda e: not self.pinned(e, today))  # stable: the order stays below
+        rows = [self.row(e, library, today) for e in entries]
+        if group:
+            rows = [_without_prefix(r, group) for r in rows]
+        return rows
 
     def _facet(self, key: str) -> Facet:
         for facet in self.facets:
             if facet.key == key:
                 return facet
         raise KeyError(key)
+
+
+def _without_prefix(row: Row, group: str) -> Row:
+    """``大余县某中心关于印发…`` under 大余县某中心 reads ``关于印发…``."""
+    title = row.title
+    if title.startswith(group) and len(title) > len(group) + 4:
+        return replace(row, title=title[len(group) :])
+    return row
 
 
 def _leader_org(entry: Entry, _: Library) -> str:
@@ -193,7 +208,13 @@ def _newest_first(entry: Entry) -> tuple[object, ...]:
 
 
 def _county_first(group: str) -> tuple[object, ...]:
-    return (0 if group.startswith("大余县") else 1, group)
+    return (0 if group.startswith("大余县") else 1,)
+
+
+def _notice_pinned(entry: Entry, today: date) -> bool:
+    """Pinned and its publicity not yet over: an ended 公示 is not kept on top."""
+    until = entry.summary.get("valid_until")
+    return bool(entry.summary.get("pinned")) and not (until and str(until) < today.isoformat())
 
 
 SECTIONS: tuple[Section, ...] = (
@@ -242,7 +263,8 @@ SECTIONS: tuple[Section, ...] = (
         EntityType.NOTICE,
         (),
         _notice_row,
-        lambda e: (not e.summary.get("pinned"), *_newest_first(e)),
+        _newest_first,
+        pinned=_notice_pinned,
     ),
 )
 

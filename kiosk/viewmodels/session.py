@@ -31,9 +31,13 @@ if TYPE_CHECKING:
     from kiosk.viewmodels.library import Library
     from kiosk.viewmodels.theme import Theme
 
-__all__ = ["Session"]
+__all__ = ["DOUBLE_TAP_GUARD", "Session"]
 
 ATTRACT = Place(Screen.ATTRACT)
+#: Seconds after a screen change in which a touch is the second tap of a double
+#: tap (measured: 190 ms after the first), not a choice on the screen just
+#: shown: nobody reads a new screen and picks from it faster than this.
+DOUBLE_TAP_GUARD = 0.3
 
 
 @dataclass
@@ -55,6 +59,7 @@ class Session:
     lookup: LookupForm = field(default_factory=LookupForm)
     elder: bool = False
     attract_index: int = 0
+    changed_at: float = float("-inf")  # when another screen was last shown
 
     @classmethod
     def begin(cls, idle_seconds: float, *, clock: Callable[[], float] = monotonic) -> Session:
@@ -111,9 +116,23 @@ class Session:
         woke = self.idle.touch()
         return woke or self.attracting
 
+    def screen_changed(self) -> None:
+        """Another screen (or place) has just been drawn."""
+        self.changed_at = self.idle.clock()
+
+    def too_soon(self) -> bool:
+        """A touch now would be the second tap of a double tap: ignore it."""
+        return self.idle.clock() - self.changed_at < DOUBLE_TAP_GUARD
+
     # -- what time and content do --------------------------------------------------------
-    def tick(self) -> bool:
-        """Once a second: True when the session has just ended (see ``end``)."""
+    def tick(self, *, busy: bool = False) -> bool:
+        """Once a second: True when the session has just ended (see ``end``).
+
+        ``busy``: 朗读 is reading what the visitor asked for; a listener does not
+        touch the screen, and the reading must not be cut off by the timeout.
+        """
+        if busy:
+            self.idle.hold()
         if self.idle.check():
             self.end()
             return True

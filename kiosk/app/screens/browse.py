@@ -16,10 +16,13 @@ from kivy.uix.label import Label
 from kivy.uix.recycleboxlayout import RecycleBoxLayout
 from kivy.uix.recycleview import RecycleView
 from kivy.uix.scrollview import ScrollView
+from kivy.uix.widget import Widget
 
 from kiosk.app.widgets.basic import Badge, Progress, TapButton, Text
-from kiosk.viewmodels.home import tiles
+from kiosk.app.widgets.reading import ReadAloud
+from kiosk.viewmodels.home import home_reading, tile_text, tiles
 from kiosk.viewmodels.nav import Place, Screen
+from kiosk.viewmodels.reading import list_reading
 from kiosk.viewmodels.sections import section
 
 if TYPE_CHECKING:
@@ -59,14 +62,14 @@ def build_home(ui: Ui, *, landscape: bool) -> BoxLayout:
             height=dp(theme.touch_dp * 1.5),
         )
     )
-    grid = GridLayout(cols=4 if landscape else 2, spacing=dp(16))
     library = ui.library
     counts = {t.section: t.count for t in tiles(library)} if library else {}
+    root.add_widget(ReadAloud(ui, home_reading(counts)))
+    grid = GridLayout(cols=4 if landscape else 2, spacing=dp(16))
     from kiosk.viewmodels.sections import SECTIONS  # noqa: PLC0415 - fixed order
 
     for entry in SECTIONS:
-        count = counts.get(entry.key)
-        label = entry.label if count is None else f"{entry.label}\n{count} 项"
+        label = tile_text(entry.label, entry.key, counts.get(entry.key))
         grid.add_widget(
             TapButton(
                 label,
@@ -108,11 +111,17 @@ def build_groups(ui: Ui, place: Place) -> BoxLayout:
             )
         )
     root.add_widget(tabs)
-    scroll = ScrollView(do_scroll_x=False, bar_width=dp(10))
+    scroll = ScrollView(
+        do_scroll_x=False, bar_width=dp(12), bar_color=theme.line, bar_inactive_color=theme.line
+    )
     column = GridLayout(cols=1, spacing=dp(10), size_hint_y=None)
     column.bind(minimum_height=column.setter("height"))
+    groups = found.groups(library, place.facet) if library is not None else []
+    if not groups:
+        root.add_widget(empty_note(ui))
+        return root
     if library is not None:
-        for group in found.groups(library, place.facet):
+        for group in groups:
             column.add_widget(
                 TapButton(
                     f"{group.label}（{group.count}）",
@@ -155,7 +164,7 @@ class RowView(ButtonBehavior, BoxLayout):  # type: ignore[misc]
         self._subtitle = self._label(theme.small_sp, theme.muted, max_lines=1, size_hint_y=0.6)
         self._bar = Progress(0, theme, size_hint_y=0.25)  # in the row only for projects
         self.add_widget(self._text)
-        self._badge_box = BoxLayout(size_hint_x=None, width=dp(theme.small_sp * 7))
+        self._badge_box = BoxLayout(size_hint_x=None, width=0)
         self.add_widget(self._badge_box)
         self._theme = theme
 
@@ -200,6 +209,8 @@ class RowView(ButtonBehavior, BoxLayout):  # type: ignore[misc]
     def on_badge(self, _: Any, value: str) -> None:
         """Kivy property hook."""
         self._badge_box.clear_widgets()
+        # Only a row with a badge gives up width for it: the title takes the rest.
+        self._badge_box.width = dp(self._theme.small_sp * 7) if value else 0
         if value:
             self._badge_box.add_widget(Badge(value, self._theme, self.badge_kind or None))
 
@@ -217,9 +228,33 @@ def build_list(ui: Ui, place: Place) -> BoxLayout:
     heading = found.label + (f" · {place.group}" if place.group else "")
     root.add_widget(Text(heading, theme, size=theme.heading_sp, bold=True))
     rows = found.rows(library, ui.today(), place.facet, place.group) if library else []
+    root.add_widget(ReadAloud(ui, list_reading(heading, [r.title for r in rows], len(rows))))
+    if not rows:
+        root.add_widget(empty_note(ui))
+        return root
     root.add_widget(Text(f"共 {len(rows)} 条，轻触查看详情", theme, color=theme.muted))
     root.add_widget(row_list(ui, rows))
     return root
+
+
+def empty_note(ui: Ui) -> Widget:
+    """What an empty section says (and the way back), never a blank screen."""
+    theme = ui.theme
+    box = BoxLayout(orientation="vertical", spacing=dp(16), padding=(0, dp(40)))
+    box.add_widget(Text("暂无内容", theme, size=theme.title_sp, bold=True, halign="center"))
+    box.add_widget(
+        Text(
+            "本栏目还没有公开的信息，内容发布后会自动显示。",
+            theme,
+            color=theme.muted,
+            halign="center",
+        )
+    )
+    box.add_widget(
+        TapButton("返回首页", theme, lambda: ui.go(Place(Screen.HOME)), name="empty-home")
+    )
+    box.add_widget(Widget())
+    return box
 
 
 def row_list(ui: Ui, rows: Sequence[Row | str]) -> RecycleView:
@@ -229,7 +264,12 @@ def row_list(ui: Ui, rows: Sequence[Row | str]) -> RecycleView:
     """
     theme = ui.theme
     RowView.ui = ui
-    view = RecycleView(bar_width=dp(12), scroll_type=["bars", "content"])
+    view = RecycleView(
+        bar_width=dp(12),
+        bar_color=theme.line,  # visible: #bababa on white was 1.9:1
+        bar_inactive_color=theme.line,
+        scroll_type=["bars", "content"],
+    )
     layout = RecycleBoxLayout(
         orientation="vertical",
         default_size=(None, row_height(theme)),

@@ -9,10 +9,12 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.image import Image
 from kivy.uix.scrollview import ScrollView
+from kivy.uix.widget import Widget
 
 from kiosk.app.widgets.basic import Badge, Card, Progress, QrCode, TapButton, Text
 from kiosk.app.widgets.charts import BarChartView
 from kiosk.app.widgets.flowchart import FlowchartView
+from kiosk.app.widgets.reading import ReadAloud
 from kiosk.viewmodels.blocks import (
     Attachment,
     ChartBlock,
@@ -30,8 +32,6 @@ from kiosk.viewmodels.details import build_detail
 from kiosk.viewmodels.flowchart import layout_flowchart
 
 if TYPE_CHECKING:
-    from kivy.uix.widget import Widget
-
     from kiosk.app.context import Ui
     from kiosk.viewmodels.blocks import Block
     from kiosk.viewmodels.nav import Place
@@ -41,35 +41,71 @@ __all__ = ["QR_SIDE_DP", "DetailScreen", "build_detail_screen"]
 
 #: About 8 cm on a 43-inch portrait panel: scans from 40 cm with a phone.
 QR_SIDE_DP = 360
+#: Wide enough to grab, and drawn in the theme's line colour (not #bababa on white).
+SCROLLBAR_DP = 14
 
 
 class DetailScreen(BoxLayout):  # type: ignore[misc]
-    """The detail of one item; tapping an attachment puts it into the QR code."""
+    """The detail of one item; tapping an attachment puts it into the QR code.
 
-    def __init__(self, ui: Ui, detail: Detail) -> None:
+    Portrait: title, 朗读, then one scroll of the QR card and the content (the
+    card scrolls away with it).  Landscape: the content scrolls in the full
+    height on the left, the QR card and 朗读 stand in a column on the right.
+    """
+
+    def __init__(self, ui: Ui, detail: Detail, *, landscape: bool = False) -> None:
         theme = ui.theme
-        super().__init__(orientation="vertical", padding=dp(theme.padding_dp), spacing=dp(12))
-        self.ui, self.detail, self.theme = ui, detail, theme
-        self.add_widget(Text(detail.title, theme, size=theme.heading_sp, bold=True))
-        if detail.subtitle:
-            self.add_widget(Text(detail.subtitle, theme, color=theme.muted))
-        actions = BoxLayout(size_hint_y=None, height=dp(theme.touch_dp + 8), spacing=dp(12))
-        actions.add_widget(TapButton("朗读", theme, lambda: ui.speak(detail.speech), name="speak"))
-        actions.add_widget(
-            TapButton("停止朗读", theme, ui.stop_speaking, primary=False, name="stop-speaking")
+        pad = dp(theme.padding_dp)
+        super().__init__(
+            orientation="horizontal" if landscape else "vertical", padding=pad, spacing=dp(12)
         )
-        self.add_widget(actions)
-        self.qr_card = Card(theme, orientation="horizontal")
-        self.add_widget(self.qr_card)
-        self.show_qr(detail.qr)
-        scroll = ScrollView(do_scroll_x=False, bar_width=dp(12), scroll_type=["bars", "content"])
-        body = GridLayout(cols=1, size_hint_y=None, spacing=dp(theme.padding_dp * 0.75))
+        self.ui, self.detail, self.theme = ui, detail, theme
+        self.qr_card = Card(theme, orientation="vertical" if landscape else "horizontal")
+        self.reading = ReadAloud(ui, detail.reading, vertical=landscape)
+        side = dp(QR_SIDE_DP) + pad * 2
+        width = ui_width() - pad * 4 - ((side + dp(12)) if landscape else 0)
+        scroll = ScrollView(
+            do_scroll_x=False,
+            bar_width=dp(SCROLLBAR_DP),
+            bar_color=theme.line,
+            bar_inactive_color=theme.line,
+            scroll_type=["bars", "content"],
+        )
+        body = GridLayout(
+            cols=1,
+            size_hint_y=None,
+            spacing=dp(theme.padding_dp * 0.75),
+            padding=(0, 0, dp(SCROLLBAR_DP + 8), 0),  # text never runs under the bar
+        )
         body.bind(minimum_height=body.setter("height"))
-        width = ui_width() - dp(theme.padding_dp * 4)
+        self.content = scroll
+        if landscape:
+            body.add_widget(self._title_block())
+        else:
+            self.add_widget(self._title_block())
+            self.add_widget(self.reading)
+            body.add_widget(self.qr_card)
         for block in detail.blocks:
             body.add_widget(self._block(block, width))
         scroll.add_widget(body)
         self.add_widget(scroll)
+        if landscape:
+            column = BoxLayout(orientation="vertical", size_hint_x=None, width=side, spacing=dp(16))
+            column.add_widget(self.qr_card)
+            column.add_widget(self.reading)
+            column.add_widget(Widget())  # the rest of the column stays empty below
+            self.add_widget(column)
+        self.landscape = landscape
+        self.show_qr(detail.qr)
+
+    def _title_block(self) -> Widget:
+        theme, detail = self.theme, self.detail
+        box = GridLayout(cols=1, size_hint_y=None, spacing=dp(8))
+        box.bind(minimum_height=box.setter("height"))
+        box.add_widget(Text(detail.title, theme, size=theme.heading_sp, bold=True))
+        if detail.subtitle:
+            box.add_widget(Text(detail.subtitle, theme, color=theme.muted))
+        return box
 
     def show_qr(self, target: QrTarget | None) -> None:
         """Put a URL into the QR card (the document, or a tapped attachment)."""
@@ -77,14 +113,16 @@ class DetailScreen(BoxLayout):  # type: ignore[misc]
         card.clear_widgets()
         if target is None:
             card.add_widget(Text("本条信息没有可扫码查看的原文", theme, color=theme.muted))
+            card.qr_url = None
             return
         card.add_widget(QrCode(target.url, dp(QR_SIDE_DP)))
-        words = BoxLayout(orientation="vertical", spacing=dp(8))
+        words = GridLayout(cols=1, size_hint_y=None, spacing=dp(8))
+        words.bind(minimum_height=words.setter("height"))
         words.add_widget(Text(target.caption, theme, bold=True))
-        words.add_widget(Text("用手机扫描左侧二维码，查看完整文件", theme, color=theme.muted))
+        where = "上方" if self.landscape else "左侧"
+        words.add_widget(Text(f"用手机扫描{where}二维码，查看完整文件", theme, color=theme.muted))
         words.add_widget(Text(target.short, theme, size=theme.small_sp, color=theme.muted))
         card.add_widget(words)
-        card.height = dp(QR_SIDE_DP) + dp(theme.padding_dp * 2)
         card.qr_url = target.url
 
     def _block(self, block: Block, width: float) -> Widget:
@@ -164,7 +202,7 @@ def _timeline(block: Timeline, theme: Theme) -> Widget:
     return column
 
 
-def build_detail_screen(ui: Ui, place: Place) -> Widget:
+def build_detail_screen(ui: Ui, place: Place, *, landscape: bool = False) -> Widget:
     """The detail of ``place.item``, or a message when the item is no longer published."""
     library = ui.library
     detail = build_detail(library, place.item, ui.today()) if library else None
@@ -172,4 +210,4 @@ def build_detail_screen(ui: Ui, place: Place) -> Widget:
         box = BoxLayout(orientation="vertical", padding=dp(ui.theme.padding_dp))
         box.add_widget(Text("该信息已更新或不再公开，请返回查看其他内容。", ui.theme))
         return box
-    return DetailScreen(ui, detail)
+    return DetailScreen(ui, detail, landscape=landscape)

@@ -12,7 +12,7 @@ from kivy.uix.gridlayout import GridLayout
 
 from kiosk.app.screens.browse import row_list
 from kiosk.app.widgets.basic import TapButton, Text
-from kiosk.viewmodels.search import KEYS
+from kiosk.viewmodels.search import COMMON, KEYS
 from kiosk.viewmodels.sections import row_of
 
 if TYPE_CHECKING:
@@ -38,6 +38,8 @@ def build_search(ui: Ui, *, landscape: bool) -> Widget:
     if state.query:
         summary = f"找到 {state.total} 条" if state.total else "没有找到，请换个拼音试试"
         results.add_widget(Text(summary, theme, color=theme.muted))
+    else:
+        results.add_widget(_common(ui))
     rows: list[Row | str] = []
     library, today = ui.library, ui.today()
     for group in state.groups:
@@ -49,6 +51,28 @@ def build_search(ui: Ui, *, landscape: bool) -> Widget:
     root.add_widget(results)
     root.add_widget(_keypad(ui, landscape=landscape))
     return root
+
+
+def _common(ui: Ui) -> Widget:
+    """常用事项: the matters most visitors come for, one tap each (no pinyin needed)."""
+    theme = ui.theme
+    box = GridLayout(cols=1, size_hint_y=None, spacing=dp(10))
+    box.bind(minimum_height=box.setter("height"))
+    box.add_widget(Text("常用事项（不会拼音也能查）", theme, bold=True))
+    grid = GridLayout(cols=2, size_hint_y=None, spacing=dp(10))
+    grid.bind(minimum_height=grid.setter("height"))
+
+    def choose(query: str) -> None:
+        if ui.library is not None:
+            ui.search_state.set_query(query, ui.library)
+        ui.refresh_screen()
+
+    for label, query in COMMON:
+        grid.add_widget(
+            TapButton(label, theme, partial(choose, query), primary=False, name=f"common-{query}")
+        )
+    box.add_widget(grid)
+    return box
 
 
 def _keypad(ui: Ui, *, landscape: bool) -> Widget:

@@ -24,15 +24,22 @@ from ..localrepo import LocalRepo, _county, local_agent, provisioned
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from content.enums import EntityType
     from content.models import Entity
 
 #: The host the demo county's records point at; the release allows it for QR codes.
 SOURCE_HOST = "127.0.0.1:8600"
 
 
-def build_kiosk_home(folder: Path, *, channel: str = "town-nanan") -> Path:
-    """Sign a release of the demo county for ``channel`` and activate it in ``folder/kiosk``."""
+def build_kiosk_home(
+    folder: Path, *, channel: str = "town-nanan", without: frozenset[EntityType] = frozenset()
+) -> Path:
+    """Sign a release of the demo county for ``channel`` and activate it in ``folder/kiosk``.
+
+    ``without``: entity types left out (a county that does not publish them yet).
+    """
     entities, images = _real_images()
+    entities = [e for e in entities if e.entity_type not in without]
     repo = LocalRepo(folder / "publisher")
     repo.release(
         entities, images, channel=channel, allowed_hosts=[SOURCE_HOST], links=demo_links(entities)

@@ -44,6 +44,9 @@ __all__ = ["FPS", "Pilot", "VirtualTime", "fly"]
 
 #: Virtual frames per second while pausing (the kiosk runs at 30).
 FPS = 30
+#: Virtual seconds a visitor looks at a screen before tapping it (longer than
+#: the double-tap guard; ``quick=True`` taps without looking).
+LOOK = 0.5
 
 
 class VirtualTime:
@@ -115,23 +118,31 @@ class Pilot:
         return [w.text for w in self.kiosk.root.walk() if getattr(w, "text", "")]
 
     # -- what a visitor does -------------------------------------------------------------
-    def tap(self, name: str, *, frames: int = 3) -> None:
+    def tap(self, name: str, *, frames: int = 3, quick: bool = False) -> None:
         """Tap the widget named ``name`` (a real touch at its centre), then let it act."""
-        tap(self.find(name))
+        widget = self.find(name)
+        self._look(quick=quick)
+        tap(widget)
         self.pause(frames)
 
-    def tap_at(self, x: float, y: float, *, frames: int = 3) -> None:
+    def tap_at(self, x: float, y: float, *, frames: int = 3, quick: bool = False) -> None:
         """Tap at window coordinates (from the bottom left), whatever is there."""
+        self._look(quick=quick)
         tap_at(x, y)
         self.pause(frames)
 
-    def tap_row(self, *, frames: int = 3) -> None:
+    def tap_row(self, *, frames: int = 3, quick: bool = False) -> None:
         """Tap the topmost row of the list shown (once the list has laid out its rows)."""
         self.wait_for(lambda: find_row(self.kiosk.root) is not None, "a list row")
         row = find_row(self.kiosk.root)
         assert row is not None
+        self._look(quick=quick)
         tap(row)
         self.pause(frames)
+
+    def _look(self, *, quick: bool) -> None:
+        if not quick:
+            self.clock.now += LOOK  # no frame: the screen stays as it is while one looks
 
     def press(self, key: str, *, frames: int = 2) -> None:
         """Press and release a hardware key (``escape``, ``a`` …) as SDL reports it."""

@@ -32,7 +32,8 @@ SCREENS = {
     "power_detail", "power_flowchart", "power_flowchart_image", "project_groups",
     "project_list", "project_detail", "catalogue_groups", "catalogue_list",
     "catalogue_detail", "guide_list", "guide_detail", "report_list", "report_detail",
-    "notice_list", "notice_detail", "search", "attract",
+    "notice_list", "notice_detail", "search", "attract_offer", "attract_projects",
+    "attract_notice", "attract_leaders", "attract_figures",
 }  # fmt: skip
 
 
@@ -60,7 +61,7 @@ def tour(county_home, tmp_path_factory):
     done = _xvfb_run(
         [GONGKAI, "kiosk", "--home", str(county_home), "--tour", str(out), "--no-speech"],
         out,
-        timeout=280,
+        timeout=480,  # the tour looks at each screen before tapping it, as a person does
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return out, json.loads((out / "tour.json").read_text(encoding="utf-8")), done.stderr

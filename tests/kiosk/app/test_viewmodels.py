@@ -33,6 +33,7 @@ from kiosk.viewmodels.links import LinkPolicy
 from kiosk.viewmodels.nav import Navigator, Place
 from kiosk.viewmodels.search import MAX_QUERY, SearchState, search
 from kiosk.viewmodels.sections import SECTIONS, section
+from kiosk.viewmodels.spoken import spoken
 from kiosk.viewmodels.status import freshness
 from kiosk.viewmodels.text import cn_date, markup_escape, plain
 
@@ -182,6 +183,7 @@ def test_without_a_short_link_the_qr_opens_the_source_page(library):
     assert detail.qr is not None
     assert detail.qr.url == record["provenance"]["source_url"]
     assert urlsplit(detail.qr.url).netloc == SOURCE_HOST
+    assert spoken(detail.title) in detail.speech
 
 
 def test_a_power_flowchart_is_drawn_from_steps_or_shown_as_published(library):
@@ -264,6 +266,10 @@ def test_the_attract_loop_leaves_out_ended_publicity(library):
     slides = attract_slides(library, TODAY)
     assert slides
     assert slides[-1].kind == "figures"
+    kinds = [s.kind for s in slides]
+    assert {"offer", "projects", "notice", "leaders"} <= set(kinds)
+    shown = [(s.kind, s.title, s.item) for s in slides]
+    assert len(shown) == len(set(shown))  # no slide twice in one cycle
     for notice in library.loop()["notices"]:
         ended = notice.get("valid_until") and notice["valid_until"] < TODAY.isoformat()
         shown = any(s.item == notice["id"] for s in slides)
@@ -341,7 +347,7 @@ def test_read_aloud_runs_in_a_child_and_stops(tmp_path):
     fake = tmp_path / "fake-tts"
     fake.write_text(f"#!/bin/sh\ncat > {heard}\nexec sleep 30\n")
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
-    speaker = EspeakSpeaker(str(fake))
+    speaker = EspeakSpeaker(str(fake), pinyin=False)
     speaker.speak("权力清单。行政许可")
     deadline = time.monotonic() + 5
     while not (heard.exists() and heard.read_text()) and time.monotonic() < deadline:
