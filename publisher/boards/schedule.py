@@ -44,6 +44,7 @@ __all__ = [
     "Resolution",
     "Rule",
     "check_rrule",
+    "day_problem",
     "in_hours",
     "next_change",
     "resolve",
@@ -213,6 +214,23 @@ def check_rrule(text: str) -> None:
         raise ValueError("use FREQ=DAILY, WEEKLY, MONTHLY or YEARLY")
 
 
+def day_problem(rule: Rule, day: date) -> str:
+    """Empty when a schedule rule's window opens on ``day``, else why it does not.
+
+    The day must lie in the rule's dates, be one of its weekdays and, with an
+    RRULE, be one of its days. Emergencies are not scheduled by day.
+    """
+    if rule.date_from and day < rule.date_from:
+        return f"starts on {rule.date_from}"
+    if rule.date_to and day > rule.date_to:
+        return f"ended on {rule.date_to}"
+    if day.weekday() not in rule.weekdays:
+        return f"not on {_WEEKDAY_NAMES[day.weekday()]} (only {_weekdays(rule.weekdays)})"
+    if rule.rrule and not _recurs_on(rule.rrule, rule.date_from or rule.created_at.date(), day):
+        return f"{day} is not a day of {rule.rrule}"
+    return ""
+
+
 # --- helpers -------------------------------------------------------------------------
 
 
@@ -232,15 +250,7 @@ def _why_inactive(rule: Rule, at: datetime) -> str:
     day = _occurrence_day(rule, local)
     if day is None:
         return f"outside its window {_hhmm(rule.start)}-{_hhmm(rule.end)}"
-    if rule.date_from and day < rule.date_from:
-        return f"starts on {rule.date_from}"
-    if rule.date_to and day > rule.date_to:
-        return f"ended on {rule.date_to}"
-    if day.weekday() not in rule.weekdays:
-        return f"not on {_WEEKDAY_NAMES[day.weekday()]} (only {_weekdays(rule.weekdays)})"
-    if rule.rrule and not _recurs_on(rule.rrule, rule.date_from or rule.created_at.date(), day):
-        return f"{day} is not a day of {rule.rrule}"
-    return ""
+    return day_problem(rule, day)
 
 
 def _occurrence_day(rule: Rule, local: datetime) -> date | None:

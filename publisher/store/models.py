@@ -6,6 +6,7 @@
 * ``FetchState``: what the last fetch of a URL returned (validators, hash, list entries).
 * ``SyncRun``: one run of one source, with counts and per-item errors.
 * ``Document``: a mirrored attachment in the content-addressed folder.
+* ``DeviceScreenshot``: the latest screenshot a kiosk sent of its screen.
 * ``AuditLog``: who did what, when.
 * ``BoardRule``: an LED board schedule rule or emergency override.
 * ``BoardState``: what the publisher last pushed to an LED board, and how it went.
@@ -244,6 +245,24 @@ class Device(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DeviceScreenshot(models.Model):
+    """The latest screenshot of a kiosk's screen (a small PNG), one per device."""
+
+    device = models.OneToOneField(
+        Device, primary_key=True, on_delete=models.CASCADE, related_name="screenshot"
+    )
+    png = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    width = models.PositiveSmallIntegerField()
+    height = models.PositiveSmallIntegerField()
+    #: When the kiosk took it (its clock), and when the publisher stored it (ours).
+    taken_at = models.DateTimeField()
+    received_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.device_id} {self.taken_at:%Y-%m-%d %H:%M}"
 
 
 class AuditLog(models.Model):

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from publisher.store.models import AuditLog
 
 if TYPE_CHECKING:
+    from publisher.actors import Actor
     from publisher.store.models import Item, Revision, Source
 
 __all__ = ["audit_log"]
@@ -14,14 +15,27 @@ __all__ = ["audit_log"]
 
 def audit_log(
     *,
-    actor: str,
+    actor: Actor | str,
     action: str,
     source: Source | None = None,
     item: Item | None = None,
     revision: Revision | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditLog:
-    """Append to the audit trail."""
+    """Append to the audit trail.
+
+    ``actor`` is an :class:`~publisher.actors.Actor` (its address, when it has
+    one, is kept as ``detail["address"]``) or, for the sync, a plain name.
+    """
+    detail = dict(detail or {})
+    address = getattr(actor, "address", "")
+    if address:
+        detail["address"] = address
     return AuditLog.objects.create(
-        actor=actor, action=action, source=source, item=item, revision=revision, detail=detail or {}
+        actor=str(actor)[:150],
+        action=action,
+        source=source,
+        item=item,
+        revision=revision,
+        detail=detail,
     )
