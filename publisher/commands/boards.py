@@ -301,37 +301,25 @@ def _explain(args: argparse.Namespace) -> int:
 
 def _preview(args: argparse.Namespace) -> int:
     runner = _runner(args)
-    from PIL import Image  # noqa: PLC0415
+    from publisher.actors import COUNTY  # noqa: PLC0415
+    from publisher.boards.selectors import board_preview  # noqa: PLC0415
 
-    board = runner.boards.require(args.board)
     suffix = args.out.suffix.lower()
     if suffix not in (".png", ".gif"):
         raise UsageError("--out must end in .png or .gif")
-    if not 1 <= args.scale <= 64:
-        raise UsageError("--scale is 1 to 64")
-    resolution, program = runner.program(board, _at(args))
-    slides = program.slides
-    if suffix == ".png" and not 1 <= args.slide <= len(slides):
-        raise UsageError(f"--slide {args.slide}: the program has {len(slides)} slides")
-
-    def big(image: Image.Image) -> Image.Image:
-        size = (image.width * args.scale, image.height * args.scale)
-        return image.resize(size, Image.Resampling.NEAREST)
-
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".png":
-        big(slides[args.slide - 1].image).save(args.out)
-    else:
-        frames = [big(slide.image.convert("RGB")) for slide in slides]
-        frames[0].save(
-            args.out,
-            save_all=True,
-            append_images=frames[1:],
-            duration=[round(slide.seconds * 1000) for slide in slides],
-            loop=0,
+    try:
+        shown = board_preview(
+            runner=runner, board_id=args.board, at=_at(args), scope=COUNTY, scale=args.scale
         )
-    print(f"wrote {args.out}: {len(slides) if suffix == '.gif' else 1} of {len(slides)} slides, "
-          f"{board.width}x{board.height} x{args.scale}; {resolution.why}")  # fmt: skip
+    except ValueError as exc:  # the scale
+        raise UsageError(f"--{exc}") from None
+    pages = shown.pages
+    if suffix == ".png" and not 1 <= args.slide <= len(pages):
+        raise UsageError(f"--slide {args.slide}: the program has {len(pages)} slides")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_bytes(pages[args.slide - 1].png if suffix == ".png" else shown.gif)
+    print(f"wrote {args.out}: {len(pages) if suffix == '.gif' else 1} of {len(pages)} slides, "
+          f"{shown.width}x{shown.height} x{args.scale}; {shown.why}")  # fmt: skip
     return EXIT_OK
 
 
