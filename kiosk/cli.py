@@ -101,6 +101,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="allow SDL's invisible offscreen driver (CI tours without X)",
     )
     app.add_argument("--no-speech", action="store_true", help="disable 朗读 (no TTS)")
+    app.add_argument(
+        "--no-screenshots",
+        action="store_true",
+        help="keep no screenshot of the screen for the publisher's fleet page",
+    )
     app.set_defaults(handler=_kiosk_app)
 
 
@@ -182,6 +187,7 @@ def _kiosk_app(args: argparse.Namespace) -> int:
         tour=args.tour.resolve() if args.tour else None,
         allow_offscreen=args.allow_offscreen,
         speech=not args.no_speech,
+        screenshots=not args.no_screenshots,
     )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     from kiosk.app.main import run  # noqa: PLC0415 - Kivy only for this command

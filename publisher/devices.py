@@ -19,7 +19,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationErro
 from publisher.actors import OutOfScopeError
 from publisher.errors import InputError
 from publisher.fleet.screenshots import ScreenshotPolicy, png_decode, screenshot_store
-from publisher.store.models import Channel, ChannelRelease, Device
+from publisher.store.models import Channel, ChannelRelease, Device, DeviceScreenshot
 from publisher.store.services import audit_log
 
 if TYPE_CHECKING:
@@ -241,6 +241,7 @@ def device_rows() -> list[dict[str, Any]]:
     latest: dict[str, int] = {}
     for key, version in ChannelRelease.objects.values_list("channel__key", "version"):
         latest[key] = max(version, latest.get(key, 0))
+    shots = dict(DeviceScreenshot.objects.values_list("device_id", "taken_at"))
     rows = []
     for device in Device.objects.select_related("channel").order_by("name"):
         newest = latest.get(device.channel.key)
@@ -251,17 +252,18 @@ def device_rows() -> list[dict[str, Any]]:
                 "applied_version": device.applied_version,
                 "latest_version": newest,
                 "behind": bool(newest and (device.applied_version or 0) < newest),
-                "last_seen_at": timezone.localtime(device.last_seen_at).isoformat(
-                    timespec="seconds"
-                )
-                if device.last_seen_at
-                else None,
+                "last_seen_at": _local(device.last_seen_at),
                 "last_refresh_ok": device.last_refresh_ok,
                 "last_error": device.last_error or None,
                 "disk_free": device.disk_free,
                 "uptime": device.uptime,
                 "app_version": device.app_version or None,
                 "revoked": device.revoked_at is not None,
+                "screenshot_at": _local(shots.get(device.pk)),
             }
         )
     return rows
+
+
+def _local(moment: datetime | None) -> str | None:
+    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None

@@ -25,6 +25,9 @@ class KioskSettings:
         tour: write one screenshot per screen and mode here, then exit.
         allow_offscreen: permit SDL's invisible offscreen driver (tests, CI tours).
         maxfps: 30 keeps idle CPU near 1 %; never 0 (a busy loop).
+        speech: 朗读 with the system's voice (off: silent).
+        screenshots: keep a small screenshot of the screen for the fleet page
+            (``kiosk.app.screenshots``; the publisher may still refuse them).
     """
 
     home: Path
@@ -36,6 +39,7 @@ class KioskSettings:
     allow_offscreen: bool = False
     maxfps: int = 30
     speech: bool = True
+    screenshots: bool = True
 
     @property
     def ui_dir(self) -> Path:
