@@ -362,7 +362,7 @@ def _characters(
     found = []
     limit = "GB2312 or the font" if board.driver == "onbon-k" else font.name
     limit_zh = "GB2312 字符集或字库" if board.driver == "onbon-k" else f"字库 {font.name}"
-    for char in dict.fromkeys(unshowable(board, font, text)):
+    for char in sorted(set(unshowable(board, font, text)), key=text.index):  # in reading order
         position = text.index(char) + 1
         excerpt = text[:40]
         where = (

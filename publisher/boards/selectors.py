@@ -5,8 +5,9 @@ and a :class:`~publisher.actors.Scope`: a town's scope sees only its town's
 boards (asking for another's raises ``OutOfScopeError``, a 403)::
 
     week = board_week(boards=boards, target="hall-k", week_of=today, scope=scope)
-    shown = board_preview(runner=runner, board_id="hall-k", at=at, scope=scope)
-    states = emergency_status(runner=runner, scope=scope, now=now)
+    shown = board_preview(boards=boards, snapshot=runner.snapshot(), board_id="hall-k",
+                          at=at, scope=scope)
+    states = emergency_status(boards=boards, snapshot=runner.snapshot(), scope=scope, now=now)
 
 * :func:`board_week`: a board's or a group's rules over one week as blocks
   (day, start and end minute, rule, priority), recurrence expanded, windows
@@ -42,9 +43,9 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from publisher.actors import Scope
+    from publisher.boards.compose import ContentSnapshot
     from publisher.boards.config import BoardSet
     from publisher.boards.program import BoardConfig
-    from publisher.boards.runner import BoardRunner
     from publisher.boards.schedule import Rule
 
 __all__ = [
@@ -224,9 +225,17 @@ def board_week(
 
 
 def board_preview(
-    *, runner: BoardRunner, board_id: str, at: datetime, scope: Scope, scale: int = 4
+    *,
+    boards: BoardSet,
+    snapshot: ContentSnapshot,
+    board_id: str,
+    at: datetime,
+    scope: Scope,
+    scale: int = 4,
 ) -> BoardPreview:
     """The pixels ``board_id`` shows at ``at`` (per page), with the explanation.
+
+    ``snapshot`` is the approved content (``BoardRunner.snapshot()``).
 
     Raises:
         UnknownBoardError: no such board.
@@ -235,12 +244,12 @@ def board_preview(
     """
     if not 1 <= scale <= _MAX_SCALE:
         raise ValueError(f"scale is 1 to {_MAX_SCALE}, not {scale}")
-    board = runner.boards.require(board_id)
+    board = boards.require(board_id)
     if not scope.covers_town(board.town):
         raise OutOfScopeError(f"board {board_id} is outside the scope {scope}")
     rules = rule_list(now=at)
     resolution = resolve(board, rules, at)
-    program = Composer(runner.snapshot()).program(board, resolution)
+    program = Composer(snapshot).program(board, resolution)
     files = render_files(program, scale=scale)
     pages = tuple(
         PreviewPage(_scaled(slide.image, scale), slide.seconds, slide.kind, slide.lines)
@@ -264,7 +273,9 @@ def board_preview(
     )
 
 
-def emergency_status(*, runner: BoardRunner, scope: Scope, now: datetime) -> list[EmergencyBoard]:
+def emergency_status(
+    *, boards: BoardSet, snapshot: ContentSnapshot, scope: Scope, now: datetime
+) -> list[EmergencyBoard]:
     """Every running emergency on every board in scope, and where it stands there.
 
     Acknowledged: the board's last acknowledged program is the one this
@@ -280,9 +291,9 @@ def emergency_status(*, runner: BoardRunner, scope: Scope, now: datetime) -> lis
     if not running:
         return []
     states = state_rows()
-    composer = Composer(runner.snapshot())
+    composer = Composer(snapshot)
     found: list[EmergencyBoard] = []
-    for board in boards_in_scope(runner.boards, scope):
+    for board in boards_in_scope(boards, scope):
         mine = [rule for rule in running if targets(rule, board)]
         if not mine:
             continue

@@ -309,7 +309,12 @@ def _preview(args: argparse.Namespace) -> int:
         raise UsageError("--out must end in .png or .gif")
     try:
         shown = board_preview(
-            runner=runner, board_id=args.board, at=_at(args), scope=COUNTY, scale=args.scale
+            boards=runner.boards,
+            snapshot=runner.snapshot(),
+            board_id=args.board,
+            at=_at(args),
+            scope=COUNTY,
+            scale=args.scale,
         )
     except ValueError as exc:  # the scale
         raise UsageError(f"--{exc}") from None
