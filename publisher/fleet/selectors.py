@@ -75,6 +75,7 @@ _RESULT_WORDS = {
     Outcome.REJECTED: "被拒绝",
     Outcome.FAILED: "失败",
 }
+_BOARD_ORDER = {None: 1, Outcome.OK: 2}
 _REACHABLE_WORDS = {True: "在线", False: "无法连接", None: "未知"}
 
 
@@ -175,7 +176,7 @@ def kiosk_rows(
 
 
 def board_rows(*, boards: BoardSet, scope: Scope) -> list[BoardRow]:
-    """The LED boards in ``scope`` with their last push; failing ones first."""
+    """The LED boards in ``scope`` with their last push: failing, never pushed, fine."""
     states = state_rows()
     rows = []
     for board in boards_in_scope(boards, scope):
@@ -201,7 +202,8 @@ def board_rows(*, boards: BoardSet, scope: Scope) -> list[BoardRow]:
                 next_attempt_at=state.next_attempt_at if state else None,
             )
         )
-    rows.sort(key=lambda r: (r.result in (None, Outcome.OK), -r.failures))
+    # Failing first (most failures in a row first), then never pushed, then fine.
+    rows.sort(key=lambda r: (_BOARD_ORDER.get(r.result, 0), -r.failures))
     return rows
 
 

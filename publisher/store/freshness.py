@@ -12,7 +12,7 @@ county is listed, so one that never published shows with nothing::
     [row.name for row in table.agencies if row.stale]     # nothing new in 90 days
 
 Two queries however many items: the items' few JSON fields are read by the
-database (``KT``), never whole revisions.
+database (``KeyTextTransform``), never whole revisions.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from django.db.models import F
-from django.db.models.fields.json import KT
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce
 
 from content.county_time import SHANGHAI
@@ -93,14 +93,14 @@ def agency_freshness(*, scope: Scope, today: date | None = None) -> Freshness:
     agencies: dict[str, FreshnessRow] = {}
     for key, name, item_scope in (
         items.filter(entity_type="agency")
-        .annotate(agency=KT("current__data__id"), label=KT("current__data__name"))
+        .annotate(agency=_text("id"), label=_text("name"))
         .values_list("agency", "label", "scope")
     ):
         agencies[key] = FreshnessRow(key, name or key, item_scope)
     columns: dict[str, FreshnessRow] = {}
     dated = items.exclude(entity_type="agency").annotate(
-        when=Coalesce(*(KT(f"current__data__{name}") for name in _DATE_FIELDS)),
-        agency=Coalesce(KT("current__data__agency_id"), KT("current__data__publisher")),
+        when=Coalesce(*(_text(name) for name in _DATE_FIELDS)),
+        agency=Coalesce(_text("agency_id"), _text("publisher")),
         source_key=F("source__key"),
         source_name=F("source__name"),
     )
@@ -119,6 +119,11 @@ def agency_freshness(*, scope: Scope, today: date | None = None) -> Freshness:
 
 
 # --- helpers -------------------------------------------------------------------------
+
+
+def _text(key: str) -> KeyTextTransform:
+    """A top-level key of the current revision's data, as text, read by the database."""
+    return KeyTextTransform(key, "current__data")
 
 
 def _day(text: object) -> date | None:
