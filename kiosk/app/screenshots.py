@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import io
 import logging
-from pathlib import Path
 from time import monotonic
 from typing import TYPE_CHECKING
 
@@ -25,6 +24,7 @@ from PIL import Image
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from pathlib import Path
 
 __all__ = ["MAX_BYTES", "SCREEN_FILE", "WIDTH", "ScreenCapture", "thumbnail", "window_grab"]
 
@@ -48,9 +48,11 @@ def thumbnail(image: Image.Image, *, width: int = WIDTH, max_bytes: int = MAX_BY
     while target >= width // 4:
         scale = min(1.0, target / image.width)
         size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-        small = image.convert("RGB").resize(size, Image.Resampling.LANCZOS)
+        # Box-average by a whole factor first (cheap), then the exact size.
+        factor = max(1, image.width // size[0])
+        small = image.convert("RGB").reduce(factor).resize(size, Image.Resampling.BILINEAR)
         out = io.BytesIO()
-        small.quantize(colors=_COLOURS).save(out, format="PNG", optimize=True)
+        small.quantize(colors=_COLOURS).save(out, format="PNG")
         if out.tell() <= max_bytes:
             return out.getvalue()
         target = target * 3 // 4
@@ -62,8 +64,7 @@ class ScreenCapture:
 
     Args:
         home: the kiosk home (``screen.png`` goes there).
-        grab: writes the full window as a PNG to the given path and returns
-            the path it wrote (Kivy's ``Window.screenshot`` in the app).
+        grab: the window's pixels now (:func:`window_grab` in the app).
         every: seconds between two captures when nothing changes.
         min_gap: least seconds between two captures after page changes.
         clock: monotonic seconds (the pilot's virtual time in tests).
@@ -72,14 +73,13 @@ class ScreenCapture:
     def __init__(
         self,
         home: Path,
-        grab: Callable[[Path], Path],
+        grab: Callable[[], Image.Image],
         *,
         every: float = 300.0,
         min_gap: float = 20.0,
         clock: Callable[[], float] = monotonic,
     ) -> None:
         self.path = home / SCREEN_FILE
-        self._scratch = home / "ui" / "screen-full-.png"
         self._grab = grab
         self._every = every
         self._min_gap = min_gap
@@ -106,11 +106,7 @@ class ScreenCapture:
         self._last = self._clock()
         self._pending = False
         try:
-            self._scratch.parent.mkdir(parents=True, exist_ok=True)
-            written = self._grab(self._scratch)
-            with Image.open(written) as full:
-                data = thumbnail(full)
-            written.unlink(missing_ok=True)
+            data = thumbnail(self._grab())
             temporary = self.path.with_name(f".{SCREEN_FILE}.tmp")
             temporary.write_bytes(data)
             temporary.replace(self.path)  # the agent never reads half a file
@@ -121,8 +117,15 @@ class ScreenCapture:
         return True
 
 
-def window_grab(path: Path) -> Path:
-    """Kivy's screenshot of the whole window into ``path`` (it may add a number)."""
-    from kivy.core.window import Window  # noqa: PLC0415
+def window_grab() -> Image.Image:
+    """The window's pixels as drawn last (read back from OpenGL; no file, no PNG of it).
 
-    return Path(Window.screenshot(name=str(path)))
+    RGBA keeps every row aligned to 4 bytes whatever the width.
+    """
+    from kivy.core.window import Window  # noqa: PLC0415
+    from kivy.graphics.opengl import GL_RGBA, GL_UNSIGNED_BYTE, glReadPixels  # noqa: PLC0415
+
+    width, height = (int(side) for side in Window.size)
+    data = glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE)
+    # OpenGL counts rows from the bottom.
+    return Image.frombytes("RGBA", (width, height), data).transpose(Image.Transpose.FLIP_TOP_BOTTOM)
