@@ -84,8 +84,10 @@ class ScreenCapture:
         self._every = every
         self._min_gap = min_gap
         self._clock = clock
-        self._last: float | None = None
-        self._pending = True  # the first screen is captured soon after start
+        # Not during start-up (the release is being read then): the first screen
+        # is captured one gap after the app started.
+        self._last: float | None = clock()
+        self._pending = True
         self.captures = 0
 
     def page_changed(self) -> None:
