@@ -117,6 +117,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         metavar="ONNX",
         help="a Piper Mandarin voice (.onnx with its .onnx.json) for 朗读 instead of espeak-ng",
     )
+    app.add_argument(
+        "--no-screenshots",
+        action="store_true",
+        help="keep no screenshot of the screen for the publisher's fleet page",
+    )
     app.set_defaults(handler=_kiosk_app)
 
 
@@ -203,6 +208,7 @@ def _kiosk_app(args: argparse.Namespace) -> int:
         publisher=args.publisher,
         token_file=args.token_file.resolve() if args.token_file else None,
         voice_model=args.voice_model.resolve() if args.voice_model else None,
+        screenshots=not args.no_screenshots,
     )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     from kiosk.app.main import run  # noqa: PLC0415 - Kivy only for this command

@@ -24,6 +24,7 @@ __all__ = [
     "ApplicationsSection",
     "CalendarSection",
     "Config",
+    "FleetSection",
     "HttpSection",
     "ReviewSection",
     "Schedule",
@@ -153,6 +154,22 @@ class ConsoleSection(_Section):
     idle_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 30
 
 
+class FleetSection(_Section):
+    """What the fleet view counts as stale, and the kiosks' screenshots."""
+
+    #: A kiosk not heard from for longer is shown as lost (失联); kiosks send a
+    #: heartbeat at least every 5 minutes.
+    stale_after_minutes: Annotated[int, Field(ge=1, le=10_080)] = 20
+    #: Whether kiosks' screenshots of their current screen are kept and shown.
+    #: Kiosk screens show only public information (docs/operations.md); a county
+    #: that still does not want them turns this off, and stored ones are dropped.
+    screenshots: bool = True
+    #: Most bytes of one screenshot (PNG or JPEG); a larger one is refused.
+    screenshot_max_bytes: Annotated[int, Field(ge=4096, le=1_048_576)] = 65_536
+    #: Least seconds between two stored screenshots of one kiosk (more are ignored).
+    screenshot_min_seconds: Annotated[int, Field(ge=10, le=86_400)] = 120
+
+
 class TownConfig(_Section):
     """A town of the county: its name and the pinyin id of its scope and channel."""
 
@@ -195,6 +212,7 @@ class Config(_Section):
     calendar: CalendarSection = CalendarSection()
     applications: ApplicationsSection = ApplicationsSection()
     console: ConsoleSection = ConsoleSection()
+    fleet: FleetSection = FleetSection()
     towns: tuple[TownConfig, ...] = ()
     sources: tuple[SourceConfig, ...] = ()
     #: ``[[boards]]`` tables, kept raw here: ``publisher.boards.config`` checks each
@@ -343,6 +361,14 @@ def render_config(*, name: str, towns: list[TownConfig], sources: list[SourceCon
         '# holidays = { 2027-01-01 = "元旦" }',
         '# makeup_workdays = { 2027-02-06 = "春节" }',
         "# years = [2027]",
+        "[fleet]",
+        "# Minutes without a heartbeat after which a kiosk shows as lost (失联).",
+        "stale_after_minutes = 20",
+        "# Kiosks send a small screenshot of their screen (public information only);",
+        "# false: none are kept or shown. Bytes per screenshot; seconds between two.",
+        "screenshots = true",
+        "screenshot_max_bytes = 65536",
+        "screenshot_min_seconds = 120",
         "",
         "# The county's towns: each is a scope of content and a kiosk channel (town-<id>).",
     ]

@@ -13,7 +13,10 @@ Hierarchy::
     │   ├── ReviewError            a revision already decided or superseded (a ValueError)
     │   ├── UnknownBoardError      no good board of that id in [[boards]] (board_id)
     │   ├── BoardRuleError         a schedule rule or emergency breaks a board rule
-    │   │                          (problems: every reason, in words)
+    │   │                          (problems: every reason, with its code and field)
+    │   ├── OutOfScopeError        a town user's actor reached another town's board
+    │   │                          or kiosk (also Django's PermissionDenied: 403)
+    │   ├── SyncRequestError       "sync now" for an unknown, disabled or blocked source
     │   └── ApplicationError       a register change that does not fit the application
     │                              (field; never the applicant's personal data)
     └── UnavailableError           couldn't reach or store something; the input was fine
@@ -32,7 +35,7 @@ Hierarchy::
 The roots are defined here; each leaf lives beside the code that raises it
 (``publisher.tomlfile``, ``publisher.home_init``, ``publisher.release.builder``,
 ``publisher.release.services``, ``publisher.devices``, ``publisher.store.services``,
-``publisher.boards.config``, ``publisher.boards.services``,
+``publisher.boards.config``, ``publisher.boards.rules``, ``publisher.actors``,
 ``publisher.applications.errors``,
 ``publisher.sources.errors``, ``publisher.boards.drivers.base``,
 ``publisher.boards.fonts``, ``publisher.release.keys``, ``publisher.jobs``) and

@@ -99,8 +99,9 @@ def home_init(*, home: Home, demo_site: str | None = None, force: bool = False) 
     home.config()  # what we wrote must load
     setup(home, migrate=True)
     if site is not None:
+        from publisher.actors import Actor  # noqa: PLC0415
         from publisher.boards.services import rules_seed_demo  # noqa: PLC0415 - needs Django
 
         # Unless the store has rules already (``--force`` over a used home).
-        rules_seed_demo(actor="init --demo", site=site, now=datetime.now(UTC))
+        rules_seed_demo(actor=Actor.system("init --demo"), site=site, now=datetime.now(UTC))
     return HomeInit(sources=len(sources), boards=len(boards))

@@ -13,6 +13,7 @@ import logging
 import os
 from typing import TYPE_CHECKING, Any
 
+from apscheduler.jobstores.base import ConflictingIdError
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from datetime import datetime
 
+    from apscheduler.schedulers.base import BaseScheduler
+
     from publisher.config import Config
     from publisher.home import Home
 
@@ -33,6 +36,7 @@ __all__ = [
     "BOARDS_EVERY",
     "JOB_DEFAULTS",
     "SchedulerLockedError",
+    "SchedulerSyncQueue",
     "build_scheduler",
     "scheduler_lock",
 ]
@@ -48,6 +52,36 @@ JOB_DEFAULTS: dict[str, Any] = {"coalesce": True, "max_instances": 1, "misfire_g
 
 class SchedulerLockedError(UnavailableError, RuntimeError):
     """Another `gongkai serve` already runs the scheduler for this home."""
+
+
+class SchedulerSyncQueue:
+    """Sync-now requests as one-off jobs of the scheduler (a ``SyncQueue``).
+
+    The job runs in the sync worker, after a sync already running there, so a
+    source is never synced twice at once; asking again while one waits queues
+    nothing more.
+
+    Args:
+        scheduler: the one scheduler of `gongkai serve`.
+        run: the job body, given the source id.
+    """
+
+    def __init__(self, scheduler: BaseScheduler, run: Callable[[str], None]) -> None:
+        self._scheduler = scheduler
+        self._run = run
+
+    def queue(self, source_id: str) -> bool:
+        """Queue a run of ``source_id`` now; False when one is waiting already."""
+        job_id = f"sync-now:{source_id}"
+        if self._scheduler.get_job(job_id) is not None:
+            return False
+        try:
+            self._scheduler.add_job(self._run, args=[source_id], id=job_id,
+                                    name=f"sync {source_id} now", executor="default",
+                                    **JOB_DEFAULTS)  # fmt: skip
+        except ConflictingIdError:  # queued by another request in between
+            return False
+        return True
 
 
 def scheduler_lock(home: Home) -> int:

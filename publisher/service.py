@@ -26,7 +26,8 @@ from publisher.applications.calendar import office_calendar
 from publisher.boards.push import Action
 from publisher.boards.runner import BoardRunner
 from publisher.commands._common import client_factory
-from publisher.jobs import build_scheduler
+from publisher.fleet.screenshots import ScreenshotPolicy, screenshots_clear
+from publisher.jobs import SchedulerSyncQueue, build_scheduler
 from publisher.release.builder import ReleaseBuilder, ReleaseError, channels_of
 from publisher.store.approved import ApprovedCache
 from publisher.sync import SyncEngine
@@ -69,6 +70,9 @@ class PublisherService:
             home=home, config=config, notify=self.hub.publish, approved=approved
         )
         self.engine = SyncEngine(home=home, config=config, client_factory=client_factory(config))
+        self.screenshots = ScreenshotPolicy.from_config(config.fleet)
+        if not self.screenshots.enabled:
+            screenshots_clear()  # the county turned them off: keep none
         views.configure(
             repository=home.repository,
             documents=home.documents,
@@ -76,6 +80,7 @@ class PublisherService:
             hub=self.hub,
             channels=set(channels_of(config)),
             max_heartbeat=config.serve.max_heartbeat_bytes,
+            screenshots=self.screenshots,
         )
         applications_web.configure(
             calendar=office_calendar(config.calendar),
@@ -93,6 +98,8 @@ class PublisherService:
             boards_evaluate=_job(self._boards),
             boards_cycle=_job(self._boards_cycle),
         )
+        #: Where "sync now" requests of the staff console go (a ``SyncQueue``).
+        self.sync_queue = SchedulerSyncQueue(self.scheduler, _job(self._sync_now))
         limits = config.serve
         app = RequestGuard(
             get_asgi_application(), hosts=config.served_hosts(), max_url_bytes=limits.max_url_bytes
@@ -147,6 +154,11 @@ class PublisherService:
     def _sync(self, source_id: str) -> None:
         for s in self.engine.run([source_id], trigger="scheduled"):
             _say(f"sync {s.source}: {s.status} new {s.new} changed {s.changed} "
+                 f"removed {s.removed} failed {s.failed}")  # fmt: skip
+
+    def _sync_now(self, source_id: str) -> None:
+        for s in self.engine.run([source_id], trigger="sync-now"):
+            _say(f"sync {s.source} (asked for): {s.status} new {s.new} changed {s.changed} "
                  f"removed {s.removed} failed {s.failed}")  # fmt: skip
 
     def _release_dirty(self) -> None:

@@ -56,6 +56,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "kiosk.agent.home": ("AgentHome",),
     "kiosk.agent.reader": ("ReleaseReader",),
     "kiosk.agent.release": ("FetchedRelease", "Release"),
+    "kiosk.agent.screenshots": ("ScreenshotOutbox",),
     "kiosk.agent.runner": ("Agent", "RefreshReport"),
     "kiosk.agent.state": (
         "DEFAULT_STALE_AFTER",

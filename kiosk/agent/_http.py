@@ -118,6 +118,17 @@ class HttpClient:
         Raises:
             FetchError: no connection or a timeout.
         """
+        status, _ = self.post_json_answer(url, payload, headers=headers)
+        return status
+
+    def post_json_answer(
+        self, url: str, payload: Any, *, headers: Mapping[str, str] | None = None
+    ) -> tuple[int, dict[str, str]]:
+        """POST a JSON body; return the status and the answer's headers (lower-case names).
+
+        Raises:
+            FetchError: no connection or a timeout.
+        """
         body = json.dumps(payload, ensure_ascii=False).encode()
         all_headers = {"Content-Type": "application/json", **(headers or {})}
         response = self._open(
@@ -128,7 +139,8 @@ class HttpClient:
             data = response.read(_CHUNK)
             complete = len(data) < _CHUNK
             self._count(len(data))
-            return int(response.status)
+            answer = {name.lower(): value for name, value in response.headers.items()}
+            return int(response.status), answer
         except (urllib3.exceptions.HTTPError, OSError) as exc:
             raise FetchError(f"POST to {url} failed: {_reason(exc)}", url=url) from exc
         finally:

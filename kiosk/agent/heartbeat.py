@@ -4,11 +4,14 @@
 
     {"applied_version": 7, "last_refresh_at": "2026-11-26T10:42:03+00:00",
      "last_refresh_ok": false, "last_error": "fetch: cannot reach …",
-     "disk_free": 12345678, "uptime": 86400, "app_version": "0.1.0"}
+     "disk_free": 12345678, "uptime": 86400, "app_version": "0.1.0",
+     "screenshot": {"png": "iVBORw0…", "taken_at": "2026-11-26T10:40:00+00:00"}}
 
-The publisher answers 204, or 401 for an unknown or revoked token (and records
-nothing). A heartbeat is never fatal: every failure is logged and reported as
-a ``HeartbeatResult``, and the agent carries on.
+``screenshot`` is there only when the screen changed since the last one sent
+(``kiosk.agent.screenshots``). The publisher answers 204, or 401 for an
+unknown or revoked token (and records nothing); its ``Gongkai-Screenshots``
+header says whether to send screenshots. A heartbeat is never fatal: every
+failure is logged and reported as a ``HeartbeatResult``, and the agent carries on.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from kiosk.agent.state import RefreshResult
 
 if TYPE_CHECKING:
     from kiosk.agent._http import HttpClient
+    from kiosk.agent.screenshots import ScreenshotOutbox
     from kiosk.agent.state import AgentState
 
 __all__ = ["HeartbeatResult", "heartbeat_payload", "heartbeat_send"]
@@ -41,9 +45,16 @@ class HeartbeatResult(StrEnum):
     FAILED = "failed"  # no connection, or another status
 
 
-def heartbeat_payload(state: AgentState, *, home: Path, app_version: str) -> dict[str, Any]:
-    """The heartbeat body for ``state``."""
+def heartbeat_payload(
+    state: AgentState,
+    *,
+    home: Path,
+    app_version: str,
+    screenshot: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The heartbeat body for ``state`` (with ``screenshot`` when one is to go)."""
     ok = None if state.last_result is None else state.last_result is not RefreshResult.FAILED
+    extra = {"screenshot": screenshot} if screenshot is not None else {}
     return {
         "applied_version": state.applied_version,
         "last_refresh_at": state.last_attempt_at.isoformat() if state.last_attempt_at else None,
@@ -52,18 +63,30 @@ def heartbeat_payload(state: AgentState, *, home: Path, app_version: str) -> dic
         "disk_free": _disk_free(home),
         "uptime": _uptime(),
         "app_version": app_version,
+        **extra,
     }
 
 
 def heartbeat_send(
-    http: HttpClient, *, url: str, token: str, payload: dict[str, Any]
+    http: HttpClient,
+    *,
+    url: str,
+    token: str,
+    payload: dict[str, Any],
+    outbox: ScreenshotOutbox | None = None,
 ) -> HeartbeatResult:
-    """POST a heartbeat; never raises."""
+    """POST a heartbeat (telling ``outbox`` how it was answered); never raises."""
     try:
-        status = http.post_json(url, payload, headers={"Authorization": f"Bearer {token}"})
+        status, headers = http.post_json_answer(
+            url, payload, headers={"Authorization": f"Bearer {token}"}
+        )
     except FetchError as exc:
         log.warning("heartbeat not sent: %s", exc)
+        if outbox is not None:
+            outbox.answered(0, {})
         return HeartbeatResult.FAILED
+    if outbox is not None:
+        outbox.answered(status, headers)
     if status in {200, 204}:
         log.debug("heartbeat sent")
         return HeartbeatResult.SENT

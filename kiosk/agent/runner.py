@@ -42,6 +42,7 @@ from kiosk.agent.fs import FileSystem
 from kiosk.agent.heartbeat import HeartbeatResult, heartbeat_payload, heartbeat_send
 from kiosk.agent.home import AgentHome
 from kiosk.agent.pokes import PokeListener
+from kiosk.agent.screenshots import ScreenshotOutbox
 from kiosk.agent.state import AgentState, RefreshResult, state_load, state_save
 from kiosk.agent.store import ObjectStore
 from kiosk.agent.updater import ReleaseUpdater
@@ -125,6 +126,8 @@ class Agent:
         self._applied: int | None = None
         self._last_poke = 0.0
         self._stale_after = int(config.stale_after.total_seconds())
+        #: The app's latest screenshot, sent with a heartbeat when new and allowed.
+        self.screenshots = ScreenshotOutbox(config.home)
 
     # --- one attempt ----------------------------------------------------------------
 
@@ -156,10 +159,17 @@ class Agent:
         if self.config.token is None:
             return None
         payload = heartbeat_payload(
-            state_load(self.home.state), home=self.home.root, app_version=self.config.app_version
+            state_load(self.home.state),
+            home=self.home.root,
+            app_version=self.config.app_version,
+            screenshot=self.screenshots.take(),
         )
         return heartbeat_send(
-            self.http, url=self.config.heartbeat_url, token=self.config.token, payload=payload
+            self.http,
+            url=self.config.heartbeat_url,
+            token=self.config.token,
+            payload=payload,
+            outbox=self.screenshots,
         )
 
     def run_once(self) -> RefreshReport:

@@ -25,6 +25,7 @@ from kiosk.app.fonts import find_font
 from kiosk.app.loader import ReleaseLoader
 from kiosk.app.memory import Reclaimer, glibc_trim
 from kiosk.app.routes import View, build_screen
+from kiosk.app.screenshots import ScreenCapture, window_grab
 from kiosk.viewmodels.nav import Place, Screen
 from kiosk.viewmodels.session import Session
 from kiosk.viewmodels.status import Freshness, freshness
@@ -129,6 +130,7 @@ class Kiosk:
         self.exit_code = 0
         self.fresh: Freshness = Freshness("", stale=False, warning="")
         self.reclaimer = Reclaimer(glibc_trim())
+        self.capture = ScreenCapture(settings.home, window_grab, clock=clock)
         self.window = Window
         self.header = Header(HeaderActions(self.home, self.back, self._toggle_elder))
         self.body = BoxLayout()
@@ -345,6 +347,7 @@ class Kiosk:
         self._speaking = self.speaker.speaking
         self.render_header()
         self.reclaimer.screen_replaced()
+        self.capture.page_changed()
 
     # -- events -------------------------------------------------------------------------
     def _later(self, action: Callable[[], None]) -> None:
@@ -373,6 +376,8 @@ class Kiosk:
             self.loader.load()
         self.update_freshness()
         self.reclaimer.tick()
+        if self.settings.screenshots:
+            self.capture.tick()
 
     def _sync_reading(self) -> None:
         """Tell the screen's 朗读 bars when reading has started or ended."""

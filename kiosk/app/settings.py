@@ -27,6 +27,8 @@ class KioskSettings:
         maxfps: 30 keeps idle CPU near 1 %; never 0 (a busy loop).
         speech: 朗读 on (off: a silent speaker).
         voice_model: a Piper voice for 朗读 instead of espeak-ng (``kiosk.a11y.speech``).
+        screenshots: keep a small screenshot of the screen for the fleet page
+            (``kiosk.app.screenshots``; the publisher may still refuse them).
     """
 
     home: Path
@@ -43,6 +45,7 @@ class KioskSettings:
     publisher: str | None = None
     token_file: Path | None = None
     voice_model: Path | None = None
+    screenshots: bool = True
 
     @property
     def ui_dir(self) -> Path:

@@ -3,11 +3,9 @@
 :class:`ContentSnapshot` holds the approved notices, projects and leaders as
 plain content models (``publisher.boards.store`` loads it from the store once
 per evaluation, for every board). :func:`program_for` turns a
-:class:`~publisher.boards.schedule.Resolution` into slides; :func:`check_rule`
-is what saving a schedule runs: every text the rule would show now, on every
-board it targets, must be drawable there (font coverage, and GB2312 on font
-cards), and QR codes must fit, go to full-colour boards and point at the
-county's own documents.
+:class:`~publisher.boards.schedule.Resolution` into slides; what saving a
+schedule checks (every text drawable on every board, QR codes that fit and
+point at the county's documents) is :mod:`publisher.boards.rules`.
 """
 
 from __future__ import annotations
@@ -15,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from content.county_time import SHANGHAI
 from content.enums import Validity
@@ -29,15 +26,12 @@ from publisher.boards.render import (
     QrItem,
     TextItem,
     blank_slide,
-    qr_fits,
     render_items,
     render_with_clock_strip,
-    unshowable,
 )
-from publisher.boards.schedule import targets
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping, Sequence
+    from collections.abc import Callable, Mapping, Sequence
     from datetime import datetime
 
     from content.models import Leader, Notice, Project
@@ -48,8 +42,6 @@ if TYPE_CHECKING:
 __all__ = [
     "Composer",
     "ContentSnapshot",
-    "Problem",
-    "check_rule",
     "items_for",
     "program_for",
     "sorted_notices",
@@ -72,19 +64,6 @@ class ContentSnapshot:
     #: Long URL → its short link (``publisher.store.links.short_links_by_url``): a QR
     #: code of an item's or document's page carries the short link instead.
     short_links: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Why a rule cannot be saved for one board."""
-
-    rule: str
-    board_id: str
-    message: str
-    char: str = ""
-
-    def __str__(self) -> str:
-        return f'rule "{self.rule}", board {self.board_id}: {self.message}'
 
 
 def program_for(
@@ -183,61 +162,7 @@ def items_for(
     return items
 
 
-def check_rule(
-    rule: Rule,
-    boards: Iterable[BoardConfig],
-    snapshot: ContentSnapshot,
-    *,
-    at: datetime,
-    font_for: Callable[[BoardConfig], Face] = face_for,
-) -> list[Problem]:
-    """Every reason ``rule`` cannot be shown as saved, board by board (empty: fine)."""
-    problems: list[Problem] = []
-    chosen = [board for board in boards if targets(rule, board)]
-    if not chosen:
-        problems.append(Problem(rule.name, "-", "targets no configured board"))
-    for board in chosen:
-        font = font_for(board)
-        for part in rule.content:
-            if part.kind == "qr":
-                problems += _check_qr(rule, board, part, snapshot)
-        for item in items_for(board, rule, snapshot, at, font):
-            text = item.caption if isinstance(item, QrItem) else getattr(item, "text", "")
-            for char in unshowable(board, font, text):
-                limit = "GB2312 or the font" if board.driver == "onbon-k" else font.name
-                problems.append(
-                    Problem(
-                        rule.name,
-                        board.id,
-                        f"character {char!r} (U+{ord(char):04X}) cannot be shown "
-                        f"({limit}) in: {text[:40]}",
-                        char,
-                    )
-                )
-    return problems
-
-
 # --- helpers -------------------------------------------------------------------------
-
-
-def _check_qr(
-    rule: Rule, board: BoardConfig, part: Content, snap: ContentSnapshot
-) -> list[Problem]:
-    problems = []
-    host = urlsplit(part.value).netloc
-    if urlsplit(part.value).scheme not in ("http", "https") or not host:
-        problems.append(Problem(rule.name, board.id, f"QR target {part.value!r} is not a URL"))
-    elif snap.allowed_hosts and host not in snap.allowed_hosts:
-        allowed = ", ".join(sorted(snap.allowed_hosts))
-        problems.append(
-            Problem(
-                rule.name, board.id, f"QR codes point only at the county's documents ({allowed})"
-            )
-        )
-    why = qr_fits(board, snap.short_links.get(part.value, part.value))
-    if why:
-        problems.append(Problem(rule.name, board.id, why))
-    return problems
 
 
 def _lines(part: Content, snap: ContentSnapshot, scopes: set[str], at: datetime) -> list[str]:

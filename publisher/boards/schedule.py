@@ -57,6 +57,7 @@ __all__ = [
     "Rule",
     "check_day_rule",
     "check_rrule",
+    "day_problem",
     "day_rule_why_not",
     "default_calendar",
     "describe_day",
@@ -306,6 +307,24 @@ def check_rrule(text: str) -> None:
         raise ValueError("use FREQ=DAILY, WEEKLY, MONTHLY or YEARLY")
 
 
+def day_problem(rule: Rule, day: date, calendar: WorkdayCalendar | None = None) -> str:
+    """Empty when a schedule rule's window opens on ``day``, else why it does not.
+
+    The day must lie in the rule's dates, be one of its weekdays, with an
+    RRULE be one of its days, and be of its kind on the working-day calendar
+    (``calendar``; default: the official one). Emergencies are not scheduled by day.
+    """
+    if rule.date_from and day < rule.date_from:
+        return f"starts on {rule.date_from}"
+    if rule.date_to and day > rule.date_to:
+        return f"ended on {rule.date_to}"
+    if day.weekday() not in rule.weekdays:
+        return f"not on {_WEEKDAY_NAMES[day.weekday()]} (only {_weekdays(rule.weekdays)})"
+    if rule.rrule and not _recurs_on(rule.rrule, rule.date_from or rule.created_at.date(), day):
+        return f"{day} is not a day of {rule.rrule}"
+    return day_rule_why_not(rule.days, day, calendar)
+
+
 # --- helpers -------------------------------------------------------------------------
 
 
@@ -325,15 +344,7 @@ def _why_inactive(rule: Rule, at: datetime, calendar: WorkdayCalendar | None) ->
     day = _occurrence_day(rule, local)
     if day is None:
         return f"outside its window {_hhmm(rule.start)}-{_hhmm(rule.end)}"
-    if rule.date_from and day < rule.date_from:
-        return f"starts on {rule.date_from}"
-    if rule.date_to and day > rule.date_to:
-        return f"ended on {rule.date_to}"
-    if day.weekday() not in rule.weekdays:
-        return f"not on {_WEEKDAY_NAMES[day.weekday()]} (only {_weekdays(rule.weekdays)})"
-    if rule.rrule and not _recurs_on(rule.rrule, rule.date_from or rule.created_at.date(), day):
-        return f"{day} is not a day of {rule.rrule}"
-    return day_rule_why_not(rule.days, day, calendar)
+    return day_problem(rule, day, calendar)
 
 
 def _occurrence_day(rule: Rule, local: datetime) -> date | None:

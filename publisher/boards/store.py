@@ -60,20 +60,7 @@ class DjangoStates:
     def load(self, board_id: str) -> BoardStatus:
         """The board's last known state (a fresh one when never pushed)."""
         row = BoardState.objects.filter(board_id=board_id).first()
-        if row is None:
-            return BoardStatus(board_id)
-        return BoardStatus(
-            board_id=board_id,
-            digest=row.digest,
-            reason=row.reason,
-            last_push_at=row.last_push_at,
-            last_attempt_at=row.last_attempt_at,
-            outcome=Outcome(row.result) if row.result else None,
-            error=row.error,
-            reachable=row.reachable,
-            failures=row.failures,
-            next_attempt_at=row.next_attempt_at,
-        )
+        return BoardStatus(board_id) if row is None else _status(row)
 
     def save(self, status: BoardStatus) -> None:
         """Write the board's state."""
@@ -94,12 +81,8 @@ class DjangoStates:
 
 
 def state_rows() -> dict[str, BoardStatus]:
-    """Every stored board state, by board id."""
-    states = DjangoStates()
-    return {
-        board_id: states.load(board_id)
-        for board_id in BoardState.objects.values_list("board_id", flat=True)
-    }
+    """Every stored board state, by board id (one query, however many boards)."""
+    return {row.board_id: _status(row) for row in BoardState.objects.all()}
 
 
 def snapshot_load(
@@ -150,4 +133,19 @@ def rule_from_row(row: BoardRule) -> Rule:
         priority=row.priority,
         emergency=row.emergency,
         expires_at=row.expires_at,
+    )
+
+
+def _status(row: BoardState) -> BoardStatus:
+    return BoardStatus(
+        board_id=row.board_id,
+        digest=row.digest,
+        reason=row.reason,
+        last_push_at=row.last_push_at,
+        last_attempt_at=row.last_attempt_at,
+        outcome=Outcome(row.result) if row.result else None,
+        error=row.error,
+        reachable=row.reachable,
+        failures=row.failures,
+        next_attempt_at=row.next_attempt_at,
     )

@@ -12,6 +12,7 @@ from content.cli import UsageError
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from publisher.actors import Actor
     from publisher.config import Config
     from publisher.home import Home
 
@@ -79,12 +80,15 @@ def input_errors(handler: Callable[[argparse.Namespace], int]) -> Callable[..., 
     return run
 
 
-def cli_actor() -> str:
-    """Who the audit log records for a change made from the command line: ``cli:<login>``."""
+def cli_actor() -> Actor:
+    """Who acts from the command line: ``cli:<login>``, county-wide."""
+    from publisher.actors import Actor  # noqa: PLC0415
+
     try:
-        return f"cli:{getpass.getuser()}"
+        login = getpass.getuser()
     except (OSError, KeyError):  # no login name in the environment nor in passwd
-        return "cli"
+        login = "unknown"
+    return Actor.cli(login)
 
 
 def client_factory(config: Config) -> Any:

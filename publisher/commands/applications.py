@@ -153,7 +153,7 @@ def _add(args: argparse.Namespace) -> int:
     )
 
     application = application_register(
-        actor=cli_actor(),
+        actor=str(cli_actor()),
         pattern=config.applications.number_pattern,
         agency=args.agency or config.applications.default_agency,
         received_on=args.received,
@@ -164,7 +164,7 @@ def _add(args: argparse.Namespace) -> int:
         form_wanted=args.form,
     )
     summary = application_summary(
-        viewer=Viewer(cli_actor()), number=application.number, calendar=calendar, today=today
+        viewer=Viewer(str(cli_actor())), number=application.number, calendar=calendar, today=today
     )
     assert summary is not None  # noqa: S101 - just registered
     _print_one(summary, json_out=args.json)
@@ -177,7 +177,7 @@ def _event(args: argparse.Namespace) -> int:
 
     application = _find(args.number)
     application_event(
-        actor=cli_actor(), application=application, kind=args.kind, on=args.on, note=args.note
+        actor=str(cli_actor()), application=application, kind=args.kind, on=args.on, note=args.note
     )
     return _show_summary(args.number, calendar, today, json_out=args.json)
 
@@ -187,7 +187,7 @@ def _reply(args: argparse.Namespace) -> int:
     from publisher.applications.services import application_reply  # noqa: PLC0415
 
     application_reply(
-        actor=cli_actor(),
+        actor=str(cli_actor()),
         application=_find(args.number),
         outcome=args.outcome,
         on=args.on,
@@ -201,7 +201,7 @@ def _appeal(args: argparse.Namespace) -> int:
     _setup(args)
     from publisher.applications.services import appeal_decide, appeal_file  # noqa: PLC0415
 
-    actor = cli_actor()
+    actor = str(cli_actor())
     appeal = appeal_file(
         actor=actor, application=_find(args.number), kind=args.kind, filed_on=args.filed
     )
@@ -219,7 +219,7 @@ def _list(args: argparse.Namespace) -> int:
     from publisher.applications.services import Viewer  # noqa: PLC0415
 
     rows = application_summaries(
-        viewer=Viewer(cli_actor()),
+        viewer=Viewer(str(cli_actor())),
         calendar=calendar,
         today=today,
         year=args.year,
@@ -242,7 +242,7 @@ def _show(args: argparse.Namespace) -> int:
     from publisher.applications.selectors import application_summary  # noqa: PLC0415
     from publisher.applications.services import Viewer, application_view  # noqa: PLC0415
 
-    viewer = Viewer(cli_actor())
+    viewer = Viewer(str(cli_actor()))
     summary = application_summary(viewer=viewer, number=args.number, calendar=calendar, today=today)
     if summary is None:
         print(f"no application {args.number}", file=sys.stderr)
@@ -274,7 +274,7 @@ def _dashboard(args: argparse.Namespace) -> int:
     from publisher.applications.selectors import dashboard  # noqa: PLC0415
     from publisher.applications.services import Viewer  # noqa: PLC0415
 
-    board = dashboard(viewer=Viewer(cli_actor()), calendar=calendar, today=today)
+    board = dashboard(viewer=Viewer(str(cli_actor())), calendar=calendar, today=today)
     parts = (
         ("due_this_week", "本周到期", board.due_this_week),
         ("overdue", "已超期", board.overdue),
@@ -297,7 +297,7 @@ def _import(args: argparse.Namespace) -> int:
 
     report = import_register(
         args.file,
-        actor=cli_actor(),
+        actor=str(cli_actor()),
         pattern=config.applications.number_pattern,
         default_agency=config.applications.default_agency,
     )
@@ -326,7 +326,7 @@ def _show_summary(number: str, calendar: WorkdayCalendar, today: date, *, json_o
     from publisher.applications.services import Viewer  # noqa: PLC0415
 
     summary = application_summary(
-        viewer=Viewer(cli_actor()), number=number, calendar=calendar, today=today
+        viewer=Viewer(str(cli_actor())), number=number, calendar=calendar, today=today
     )
     if summary is None:
         print(f"no application {number}", file=sys.stderr)

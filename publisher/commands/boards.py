@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,13 +13,13 @@ from content.cli import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError
 from publisher.commands._common import cli_actor, input_errors, open_home
 
 if TYPE_CHECKING:
+    from publisher.boards.rules import BoardRuleError
     from publisher.boards.runner import BoardRunner
     from publisher.boards.schedule import Content, Rule
 
-__all__ = ["parse_content", "parse_days", "parse_local", "register"]
+__all__ = ["register"]
 
-_DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_COLORS = ("red", "green", "yellow")
+_COLORS = ("red", "green", "yellow")  # publisher.boards.drafts.COLORS (kept lazy: no Django here)
 
 
 def register(
@@ -42,6 +41,47 @@ def register(
     listing.add_argument("--json", action="store_true", help="machine-readable output")
     listing.set_defaults(handler=input_errors(_list))
 
+    _register_schedule(actions, home)
+
+    emergency = actions.add_parser(
+        "emergency",
+        parents=[home],
+        help="override boards with an emergency text until a time",
+        description="An emergency preempts every schedule and operating hours on the chosen "
+        "boards until it expires (at most 7 days) or is cancelled.",
+    )
+    emergency.add_argument("--boards", required=True, help="board ids, comma-separated, or all")
+    emergency.add_argument("--text", default=None)
+    emergency.add_argument("--until", default=None, help='"YYYY-MM-DD HH:MM" (Asia/Shanghai)')
+    emergency.add_argument("--cancel", action="store_true", help="end the boards' emergencies")
+    emergency.add_argument(
+        "--json", action="store_true", help="the result, or the refusal, as JSON"
+    )
+    emergency.set_defaults(handler=input_errors(_emergency))
+
+    explain = actions.add_parser("explain", parents=[home], help="what a board shows and why")
+    explain.add_argument("board")
+    explain.add_argument("--at", default=None, help='"YYYY-MM-DD HH:MM" (default: now)')
+    explain.set_defaults(handler=input_errors(_explain))
+
+    preview = actions.add_parser("preview", parents=[home], help="write a board's pixels")
+    preview.add_argument("board")
+    preview.add_argument("--at", default=None, help='"YYYY-MM-DD HH:MM" (default: now)')
+    preview.add_argument("--out", required=True, type=Path, help="FILE.png (one slide) or FILE.gif")
+    preview.add_argument("--scale", type=int, default=4, help="pixels per LED (default 4)")
+    preview.add_argument("--slide", type=int, default=1, help="which slide for a PNG (from 1)")
+    preview.set_defaults(handler=input_errors(_preview))
+
+    push = actions.add_parser("push", parents=[home], help="push a board's program now")
+    push.add_argument("board", help="a board id, or all")
+    push.add_argument("--timeout", type=float, default=5.0, help="seconds per board")
+    push.set_defaults(handler=input_errors(_push))
+
+
+def _register_schedule(
+    actions: argparse._SubParsersAction[argparse.ArgumentParser],
+    home: argparse.ArgumentParser,
+) -> None:
     schedule = actions.add_parser("schedule", parents=[home], help="add, list, remove rules")
     rules = schedule.add_subparsers(dest="rule_action", metavar="RULE_ACTION", required=True)
     add = rules.add_parser(
@@ -64,14 +104,15 @@ def register(
         help="weekdays (mon-fri, sat,sun, …) or a kind of day on the official calendar, "
         "调休 included: workdays, holidays, weekends-and-holidays",
     )
-    add.add_argument("--start-date", type=date.fromisoformat, default=None)
-    add.add_argument("--end-date", type=date.fromisoformat, default=None)
+    add.add_argument("--start-date", default="", help="YYYY-MM-DD")
+    add.add_argument("--end-date", default="", help="YYYY-MM-DD")
     add.add_argument(
         "--rrule", default="", help="RRULE choosing the days, e.g. FREQ=MONTHLY;BYDAY=1MO"
     )
-    add.add_argument("--priority", type=int, default=0)
+    add.add_argument("--priority", default="0")
     add.add_argument("--color", choices=_COLORS, default="red")
-    add.add_argument("--seconds", type=float, default=8.0, help="seconds per slide")
+    add.add_argument("--seconds", default="8", help="seconds per slide")
+    add.add_argument("--json", action="store_true", help="the rule, or the refusal, as JSON")
     add.set_defaults(handler=input_errors(_schedule_add))
     rule_list = rules.add_parser("list", parents=[home], help="the rules")
     rule_list.add_argument("--json", action="store_true")
@@ -79,108 +120,6 @@ def register(
     remove = rules.add_parser("remove", parents=[home], help="remove a rule by id")
     remove.add_argument("rule_id", type=int)
     remove.set_defaults(handler=input_errors(_schedule_remove))
-
-    emergency = actions.add_parser(
-        "emergency",
-        parents=[home],
-        help="override boards with an emergency text until a time",
-        description="An emergency preempts every schedule and operating hours on the chosen "
-        "boards until it expires (at most 7 days) or is cancelled.",
-    )
-    emergency.add_argument("--boards", required=True, help="board ids, comma-separated, or all")
-    emergency.add_argument("--text", default=None)
-    emergency.add_argument("--until", default=None, help='"YYYY-MM-DD HH:MM" (Asia/Shanghai)')
-    emergency.add_argument("--cancel", action="store_true", help="end the boards' emergencies")
-    emergency.set_defaults(handler=input_errors(_emergency))
-
-    explain = actions.add_parser("explain", parents=[home], help="what a board shows and why")
-    explain.add_argument("board")
-    explain.add_argument("--at", default=None, help='"YYYY-MM-DD HH:MM" (default: now)')
-    explain.set_defaults(handler=input_errors(_explain))
-
-    preview = actions.add_parser("preview", parents=[home], help="write a board's pixels")
-    preview.add_argument("board")
-    preview.add_argument("--at", default=None, help='"YYYY-MM-DD HH:MM" (default: now)')
-    preview.add_argument("--out", required=True, type=Path, help="FILE.png (one slide) or FILE.gif")
-    preview.add_argument("--scale", type=int, default=4, help="pixels per LED (default 4)")
-    preview.add_argument("--slide", type=int, default=1, help="which slide for a PNG (from 1)")
-    preview.set_defaults(handler=input_errors(_preview))
-
-    push = actions.add_parser("push", parents=[home], help="push a board's program now")
-    push.add_argument("board", help="a board id, or all")
-    push.add_argument("--timeout", type=float, default=5.0, help="seconds per board")
-    push.set_defaults(handler=input_errors(_push))
-
-
-# --- parsing helpers (public for tests) ------------------------------------------------
-
-
-def parse_local(text: str) -> datetime:
-    """``YYYY-MM-DD HH:MM`` in Asia/Shanghai.
-
-    Raises:
-        UsageError: another format.
-    """
-    from content.county_time import SHANGHAI  # noqa: PLC0415
-
-    try:
-        naive = datetime.strptime(text.strip(), "%Y-%m-%d %H:%M")  # noqa: DTZ007 - local below
-    except ValueError:
-        raise UsageError(f'{text!r}: write the time as "YYYY-MM-DD HH:MM"') from None
-    return naive.replace(tzinfo=SHANGHAI)
-
-
-def parse_days(text: str) -> frozenset[int]:
-    """``mon-fri``, ``sat,sun``, ``mon-sun`` or ``daily`` as weekday numbers (0 = Monday).
-
-    Raises:
-        UsageError: an unknown day name.
-    """
-    if text.strip().lower() in ("daily", "all", "*"):
-        return frozenset(range(7))
-    days: set[int] = set()
-    for part in text.lower().replace(" ", "").split(","):
-        ends = part.split("-")
-        try:
-            numbers = [_DAY_NAMES.index(end[:3]) for end in ends]
-        except ValueError:
-            raise UsageError(f"--days {text!r}: use mon,tue,… or ranges like mon-fri") from None
-        if len(numbers) == 1:
-            days.add(numbers[0])
-        else:
-            first, last = numbers[0], numbers[-1]
-            span = (last - first) % 7
-            days.update((first + step) % 7 for step in range(span + 1))
-    return frozenset(days)
-
-
-def parse_content(spec: str, *, color: str, seconds: float) -> Content:
-    """One ``--show`` spec as a :class:`~publisher.boards.schedule.Content`.
-
-    Raises:
-        UsageError: an unknown kind or a bad count.
-    """
-    from publisher.boards.schedule import Content  # noqa: PLC0415
-
-    kind, _, rest = spec.partition(":")
-    kind = kind.strip().lower()
-    style: dict[str, Any] = {"color": color, "seconds": seconds}
-    if kind in ("notices", "projects", "leaders"):
-        if rest and not re.fullmatch(r"\d{1,3}", rest):
-            raise UsageError(f"--show {spec}: the count after {kind}: is a number")
-        return Content(kind, limit=int(rest or 5), **style)  # type: ignore[arg-type]
-    if kind == "text":
-        if not rest.strip():
-            raise UsageError("--show text:WORDS needs words")
-        return Content("text", rest.replace("\\n", "\n"), **style)
-    if kind == "qr":
-        url, _, caption = rest.partition("|")
-        return Content("qr", url.strip(), caption=caption.strip(), **style)
-    if kind == "clock":
-        return Content("clock", **style)
-    raise UsageError(
-        f"--show {spec}: use notices[:N], projects[:N], leaders[:N], text:WORDS, qr:URL, clock"
-    )
 
 
 # --- handlers ------------------------------------------------------------------------
@@ -197,7 +136,9 @@ def _runner(args: argparse.Namespace, *, timeout: float = 5.0) -> BoardRunner:
 
 
 def _at(args: argparse.Namespace) -> datetime:
-    return parse_local(args.at) if args.at else datetime.now(UTC)
+    from publisher.boards.drafts import parse_local  # noqa: PLC0415
+
+    return parse_local(args.at, field="at") if args.at else datetime.now(UTC)
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -246,41 +187,38 @@ def _list(args: argparse.Namespace) -> int:
 
 def _schedule_add(args: argparse.Namespace) -> int:
     runner = _runner(args)
-    from publisher.boards.config import parse_hhmm  # noqa: PLC0415
-    from publisher.boards.schedule import Rule  # noqa: PLC0415
+    from publisher.boards.drafts import RuleDraft  # noqa: PLC0415
     from publisher.boards.services import BoardRuleError, rule_add  # noqa: PLC0415
 
-    try:
-        start, end = parse_hhmm(args.start), parse_hhmm(args.end)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    now = datetime.now(UTC)
-    rule = Rule(
-        id=0,
+    draft = RuleDraft(
         name=args.name,
-        content=tuple(
-            parse_content(spec, color=args.color, seconds=args.seconds) for spec in args.show
-        ),
-        created_at=now,
-        boards=frozenset(_ids(args.boards)),
-        groups=frozenset(_ids(args.groups)),
-        start=start,
-        end=end,
-        **_days(args.days),
-        date_from=args.start_date,
-        date_to=args.end_date,
+        show=args.show,
+        boards=args.boards,
+        groups=args.groups,
+        start=args.start,
+        end=args.end,
+        days=args.days,
+        start_date=args.start_date,
+        end_date=args.end_date,
         rrule=args.rrule,
         priority=args.priority,
+        color=args.color,
+        seconds=args.seconds,
     )
     try:
         saved = rule_add(
-            actor=cli_actor(), rule=rule, boards=runner.boards, snapshot=runner.snapshot(), now=now
+            actor=cli_actor(),
+            rule=draft,
+            boards=runner.boards,
+            snapshot=runner.snapshot(),
+            now=datetime.now(UTC),
         )
     except BoardRuleError as exc:
-        _refused("schedule add", exc.problems)
-        print("nothing saved", file=sys.stderr)
-        return EXIT_USAGE
-    print(f"added {saved.describe()}")
+        return _refused("schedule add", exc, as_json=args.json)
+    if args.json:
+        print(json.dumps(_rule_json(saved), ensure_ascii=False, indent=2))
+    else:
+        print(f"added {saved.describe()}")
     return EXIT_OK
 
 
@@ -302,10 +240,10 @@ def _schedule_list(args: argparse.Namespace) -> int:
 
 
 def _schedule_remove(args: argparse.Namespace) -> int:
-    _runner(args)
+    runner = _runner(args)
     from publisher.boards.services import rule_remove  # noqa: PLC0415
 
-    rule_remove(actor=cli_actor(), rule_id=args.rule_id)
+    rule_remove(actor=cli_actor(), rule_id=args.rule_id, boards=runner.boards)
     print(f"removed rule #{args.rule_id}")
     return EXIT_OK
 
@@ -313,36 +251,40 @@ def _schedule_remove(args: argparse.Namespace) -> int:
 def _emergency(args: argparse.Namespace) -> int:
     runner = _runner(args)
     from content.county_time import SHANGHAI  # noqa: PLC0415
+    from publisher.boards.drafts import parse_ids  # noqa: PLC0415
     from publisher.boards.services import (  # noqa: PLC0415
         BoardRuleError,
         emergency_cancel,
         emergency_create,
     )
 
-    ids = [b.id for b in runner.boards.boards] if args.boards == "all" else _ids(args.boards)
+    every = args.boards == "all"
+    ids = [b.id for b in runner.boards.boards] if every else parse_ids(args.boards)
     now = datetime.now(UTC)
     if args.cancel:
-        chosen = None if args.boards == "all" else ids
-        count = emergency_cancel(actor=cli_actor(), board_ids=chosen, boards=runner.boards, now=now)
-        print(f"cancelled {count} emergencies")
+        count = emergency_cancel(
+            actor=cli_actor(), board_ids=None if every else ids, boards=runner.boards, now=now
+        )
+        print(json.dumps({"cancelled": count}) if args.json else f"cancelled {count} emergencies")
         return EXIT_OK
-    if not args.text or not args.until:
+    if args.text is None or args.until is None:
         raise UsageError("an emergency needs --text and --until (or --cancel)")
-    until = parse_local(args.until)
     try:
         rule = emergency_create(
             actor=cli_actor(),
             board_ids=ids,
             text=args.text,
-            until=until,
+            until=args.until,
             boards=runner.boards,
             snapshot=runner.snapshot(),
             now=now,
         )
     except BoardRuleError as exc:
-        _refused("emergency", exc.problems)
-        return EXIT_USAGE
-    local = until.astimezone(SHANGHAI)
+        return _refused("emergency", exc, as_json=args.json)
+    if args.json:
+        print(json.dumps(_rule_json(rule), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    local = rule.expires_at.astimezone(SHANGHAI) if rule.expires_at else None
     print(f"emergency #{rule.id} on {', '.join(ids)} until {local:%Y-%m-%d %H:%M}")
     print("`gongkai serve` pushes it within 30 s; or now: gongkai board push all")
     return EXIT_OK
@@ -364,37 +306,30 @@ def _explain(args: argparse.Namespace) -> int:
 
 def _preview(args: argparse.Namespace) -> int:
     runner = _runner(args)
-    from PIL import Image  # noqa: PLC0415
+    from publisher.actors import COUNTY  # noqa: PLC0415
+    from publisher.boards.selectors import board_preview  # noqa: PLC0415
 
-    board = runner.boards.require(args.board)
     suffix = args.out.suffix.lower()
     if suffix not in (".png", ".gif"):
         raise UsageError("--out must end in .png or .gif")
-    if not 1 <= args.scale <= 64:
-        raise UsageError("--scale is 1 to 64")
-    resolution, program = runner.program(board, _at(args))
-    slides = program.slides
-    if suffix == ".png" and not 1 <= args.slide <= len(slides):
-        raise UsageError(f"--slide {args.slide}: the program has {len(slides)} slides")
-
-    def big(image: Image.Image) -> Image.Image:
-        size = (image.width * args.scale, image.height * args.scale)
-        return image.resize(size, Image.Resampling.NEAREST)
-
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".png":
-        big(slides[args.slide - 1].image).save(args.out)
-    else:
-        frames = [big(slide.image.convert("RGB")) for slide in slides]
-        frames[0].save(
-            args.out,
-            save_all=True,
-            append_images=frames[1:],
-            duration=[round(slide.seconds * 1000) for slide in slides],
-            loop=0,
+    try:
+        shown = board_preview(
+            boards=runner.boards,
+            snapshot=runner.snapshot(),
+            board_id=args.board,
+            at=_at(args),
+            scope=COUNTY,
+            scale=args.scale,
         )
-    print(f"wrote {args.out}: {len(slides) if suffix == '.gif' else 1} of {len(slides)} slides, "
-          f"{board.width}x{board.height} x{args.scale}; {resolution.why}")  # fmt: skip
+    except ValueError as exc:  # the scale
+        raise UsageError(f"--{exc}") from None
+    pages = shown.pages
+    if suffix == ".png" and not 1 <= args.slide <= len(pages):
+        raise UsageError(f"--slide {args.slide}: the program has {len(pages)} slides")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_bytes(pages[args.slide - 1].png if suffix == ".png" else shown.gif)
+    print(f"wrote {args.out}: {len(pages) if suffix == '.gif' else 1} of {len(pages)} slides, "
+          f"{shown.width}x{shown.height} x{args.scale}; {shown.why}")  # fmt: skip
     return EXIT_OK
 
 
@@ -424,20 +359,21 @@ def _push(args: argparse.Namespace) -> int:
 # --- helpers -------------------------------------------------------------------------
 
 
-def _refused(action: str, problems: tuple[str, ...]) -> None:
-    for problem in problems:
-        print(f"gongkai board {action}: {problem}", file=sys.stderr)
-
-
-def _days(text: str) -> dict[str, Any]:
-    from publisher.boards.schedule import DAY_RULES  # noqa: PLC0415
-
-    kind = text.strip().lower()
-    return {"days": kind} if kind in DAY_RULES else {"weekdays": parse_days(text)}
-
-
-def _ids(text: str) -> list[str]:
-    return [part.strip() for part in text.split(",") if part.strip()]
+def _refused(action: str, error: BoardRuleError, *, as_json: bool) -> int:
+    """Say every problem (with its code and field) and that nothing was saved; exit 2."""
+    if as_json:
+        problems = [
+            {"code": p.code.value, "field": p.field, "message": p.message,
+             "message_zh": p.message_zh, "board": p.board_id, "char": p.char,
+             "position": p.position}
+            for p in error.problems
+        ]  # fmt: skip
+        print(json.dumps({"refused": problems}, ensure_ascii=False, indent=2))
+    for problem in error.problems:
+        print(f"gongkai board {action}: [{problem.code}] {problem.field or 'rule'}: {problem}",
+              file=sys.stderr)  # fmt: skip
+    print("nothing saved", file=sys.stderr)
+    return EXIT_USAGE
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from content.cli import EXIT_FAILURE, EXIT_OK
 from publisher.commands._common import cli_actor, input_errors, open_home
@@ -21,7 +22,8 @@ def register(
         "device",
         parents=[home],
         help="enrol, list and revoke kiosks",
-        description="Enrol a kiosk (prints its token once), list devices, revoke one.",
+        description="Enrol a kiosk (prints its token once), list devices, revoke one, "
+        "fetch the screenshot it last sent of its screen.",
     )
     actions = device.add_subparsers(dest="action", metavar="ACTION", required=True)
     add = actions.add_parser("add", parents=[home], help="enrol a kiosk")
@@ -34,6 +36,12 @@ def register(
     revoke = actions.add_parser("revoke", parents=[home], help="revoke a device's token")
     revoke.add_argument("name")
     revoke.set_defaults(handler=_revoke)
+    shot = actions.add_parser(
+        "screenshot", parents=[home], help="write a kiosk's latest screenshot to a file"
+    )
+    shot.add_argument("name")
+    shot.add_argument("--out", required=True, type=Path, help="FILE.png")
+    shot.set_defaults(handler=_screenshot)
 
 
 def _add(args: argparse.Namespace) -> int:
@@ -77,4 +85,18 @@ def _revoke(args: argparse.Namespace) -> int:
         print(f"device revoke: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     print(f"revoked {args.name}")
+    return EXIT_OK
+
+
+def _screenshot(args: argparse.Namespace) -> int:
+    open_home(args)
+    from publisher.actors import COUNTY  # noqa: PLC0415
+    from publisher.fleet.selectors import kiosk_screenshot  # noqa: PLC0415
+
+    shot = kiosk_screenshot(name=args.name, scope=COUNTY)
+    if shot is None:
+        print(f"device screenshot: no screenshot from {args.name!r}", file=sys.stderr)
+        return EXIT_FAILURE
+    args.out.write_bytes(shot.png)
+    print(f"wrote {args.out}: {shot.width}x{shot.height}, taken {shot.taken_at.isoformat()}")
     return EXIT_OK

@@ -29,8 +29,8 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
+from publisher.actors import Actor, Role, Scope
 from publisher.console.roles import GROUP_NAMES
-from publisher.store.actors import Actor, Role
 from publisher.web.guard import accepts
 
 if TYPE_CHECKING:
@@ -97,11 +97,11 @@ def actor_of(request: HttpRequest) -> Actor:
         raise PermissionDenied("请先登录")
     profile = getattr(user, "staff_profile", None)
     perms = user.get_all_permissions()
-    actor = Actor(
-        name=user.get_username(),
+    actor = Actor.web(
+        user.get_username(),
         roles=frozenset(role for role in Role if f"console.{role.value}" in perms),
-        town=(profile.town or None) if profile else None,
-        address=str(request.META.get("REMOTE_ADDR", ""))[:64],
+        scope=Scope.of_town(profile.town if profile else None),
+        address=str(request.META.get("REMOTE_ADDR", "")),
     )
     request._gongkai_actor = actor  # type: ignore[attr-defined]  # noqa: SLF001
     return actor

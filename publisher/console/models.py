@@ -1,7 +1,7 @@
 """The console's tables: a staff member's scope and first-login state.
 
 Roles are Django groups carrying the permissions below (one per
-``publisher.store.actors.Role``); ``services.roles_ensure`` keeps them.
+``publisher.actors.Role``); ``services.roles_ensure`` keeps them.
 """
 
 from __future__ import annotations

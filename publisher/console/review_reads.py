@@ -24,7 +24,7 @@ from publisher.review import Segment, as_text, record_diff, word_diff
 from publisher.store.models import ChannelRelease, Device, Revision, Source
 
 if TYPE_CHECKING:
-    from publisher.store.actors import Actor
+    from publisher.actors import Actor
 
 __all__ = [
     "FOLD_LINES",

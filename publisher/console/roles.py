@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from publisher.store.actors import Role
+from publisher.actors import Role
 
 __all__ = ["GROUP_NAMES", "role_named"]
 

@@ -14,10 +14,10 @@ from django.contrib.auth.models import Group, Permission, User
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
+from publisher.actors import Actor
 from publisher.console.models import StaffProfile
 from publisher.console.roles import GROUP_NAMES, role_named
 from publisher.errors import InputError
-from publisher.store.actors import Actor
 from publisher.store.services.audit import audit_log
 
 if TYPE_CHECKING:

@@ -7,6 +7,7 @@
 * ``SyncRun``: one run of one source, with counts and per-item errors.
 * ``Document``: a mirrored attachment in the content-addressed folder.
 * ``ShortLink``: the short code of a released item or mirrored document, never reused.
+* ``DeviceScreenshot``: the latest screenshot a kiosk sent of its screen.
 * ``AuditLog``: who did what, when.
 * ``BoardRule``: an LED board schedule rule or emergency override.
 * ``BoardState``: what the publisher last pushed to an LED board, and how it went.
@@ -284,6 +285,24 @@ class ShortLink(models.Model):
 
     def __str__(self) -> str:
         return f"/{self.kind}/{self.code}"
+
+
+class DeviceScreenshot(models.Model):
+    """The latest screenshot of a kiosk's screen (a small PNG), one per device."""
+
+    device = models.OneToOneField(
+        Device, primary_key=True, on_delete=models.CASCADE, related_name="screenshot"
+    )
+    png = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    width = models.PositiveSmallIntegerField()
+    height = models.PositiveSmallIntegerField()
+    #: When the kiosk took it (its clock), and when the publisher stored it (ours).
+    taken_at = models.DateTimeField()
+    received_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.device_id} {self.taken_at:%Y-%m-%d %H:%M}"
 
 
 class AuditLog(models.Model):

@@ -20,6 +20,7 @@ from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from publisher.devices import HeartbeatError, device_for_token, device_heartbeat, heartbeat_parse
+from publisher.fleet.screenshots import SCREENSHOTS_HEADER, ScreenshotPolicy
 from publisher.web import mobile
 from publisher.web.documents import DocumentFaces
 from publisher.web.files import content_disposition, file_response
@@ -50,6 +51,7 @@ class _State:
     hub: PokeHub | None = None
     channels: frozenset[str] = frozenset()
     faces: DocumentFaces = DocumentFaces()
+    screenshots: ScreenshotPolicy = ScreenshotPolicy()
 
 
 def configure(
@@ -60,11 +62,14 @@ def configure(
     channels: set[str],
     max_heartbeat: int = MAX_HEARTBEAT,
     texts: Path | None = None,
+    screenshots: ScreenshotPolicy | None = None,
 ) -> None:
     """Tell the views where the files are and which hub pokes (done once by `serve`).
 
     ``texts`` holds the documents' extracted texts (``Home.texts``; by default
-    ``texts`` beside ``documents``).
+    ``texts`` beside ``documents``). A heartbeat may be ``max_heartbeat`` bytes
+    plus, when screenshots are kept, room for one screenshot (``screenshots``:
+    the ``[fleet]`` policy).
     """
     _State.repository = repository.resolve()
     _State.documents = documents.resolve()
@@ -72,7 +77,9 @@ def configure(
     _State.channels = frozenset(channels)
     _State.faces = DocumentFaces()
     mobile.configure(texts=texts or documents.parent / "texts")
-    accepts("POST", max_body=max_heartbeat)(heartbeat)  # the guard reads the tuned cap
+    _State.screenshots = screenshots or ScreenshotPolicy()
+    cap = max_heartbeat + _State.screenshots.body_allowance
+    accepts("POST", max_body=cap)(heartbeat)  # the guard reads the tuned cap
 
 
 @accepts("GET", "HEAD")
@@ -117,12 +124,14 @@ async def events(
     return response
 
 
-@accepts("POST", max_body=MAX_HEARTBEAT)
+@accepts("POST", max_body=MAX_HEARTBEAT + ScreenshotPolicy().body_allowance)
 @csrf_exempt
 async def heartbeat(request: HttpRequest) -> HttpResponse:
     """A kiosk's report; 401 for an unknown or revoked token, 400 naming a bad field.
 
-    Nothing is recorded from a refused heartbeat.
+    Nothing is recorded from a refused heartbeat. The answer's
+    ``Gongkai-Screenshots: on|off`` header tells the agent whether to send
+    screenshots of its screen.
     """
     auth = request.headers.get("Authorization", "")
     token = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else ""
@@ -130,12 +139,17 @@ async def heartbeat(request: HttpRequest) -> HttpResponse:
     if device is None:
         return JsonResponse({"error": "unknown or revoked token"}, status=401)
     address = request.META.get("REMOTE_ADDR", "")
+    policy = _State.screenshots
     try:
-        report = heartbeat_parse(request.body)
-        await sync_to_async(device_heartbeat)(device=device, heartbeat=report, address=address)
+        report = heartbeat_parse(request.body, policy=policy)
+        await sync_to_async(device_heartbeat)(
+            device=device, heartbeat=report, address=address, policy=policy
+        )
     except HeartbeatError as exc:
         return JsonResponse({"error": str(exc), "field": exc.field}, status=400)
-    return HttpResponse(status=204)
+    response = HttpResponse(status=204)
+    response[SCREENSHOTS_HEADER] = "on" if policy.enabled else "off"
+    return response
 
 
 def _inside(root: Path, path: str) -> Path | None:

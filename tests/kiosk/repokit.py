@@ -218,6 +218,8 @@ class RepoServer:
         self.delay = delay
         self.seen: list[Seen] = []
         self.heartbeats: list[dict] = []
+        #: Headers answered to heartbeats (e.g. the publisher's Gongkai-Screenshots).
+        self.heartbeat_headers: dict[str, str] = {}
         self._lock = threading.Lock()
         self._connections: set[socket.socket] = set()
         handler = type("Handler", (_RepoHandler,), {"server_state": self})
@@ -305,13 +307,14 @@ class _RepoHandler(BaseHTTPRequestHandler):
         state = self.server_state
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length)
-        status = 404
+        status, answer = 404, {}
         if self.path == "/api/devices/heartbeat":
             status = 204
             with state._lock:
                 state.heartbeats.append(json.loads(body or b"{}"))
+                answer = dict(state.heartbeat_headers)
         state._record(Seen("POST", self.path, status, dict(self.headers.items())))
-        self._reply(status, b"", {})
+        self._reply(status, b"", answer)
 
     def _reply(self, status: int, body: bytes, headers: dict) -> None:
         try:

@@ -59,7 +59,12 @@ def tune(home: Path, **values: object) -> None:
     path = home / "gongkai.toml"
     text = path.read_text(encoding="utf-8")
     for key, value in values.items():
-        shown = f'"{value}"' if isinstance(value, str) else repr(value).replace("'", '"')
+        if isinstance(value, bool):
+            shown = "true" if value else "false"
+        elif isinstance(value, str):
+            shown = f'"{value}"'
+        else:
+            shown = repr(value).replace("'", '"')
         text, count = re.subn(rf"(?m)^{key} = .*$", f"{key} = {shown}", text)
         assert count == 1, key
     path.write_text(text, encoding="utf-8")
@@ -117,5 +122,6 @@ def served(root: Path, *, sources: tuple[str, ...] = ("dayu-gknb",), **serve_val
             finally:
                 serve.terminate()
                 serve.wait(timeout=20)
-        site.terminate()
-        site.wait(timeout=20)
+                # Also when the test failed: Popen's exit would wait for the site forever.
+                site.terminate()
+                site.wait(timeout=20)

@@ -18,7 +18,9 @@ LEAVES = {
     "DeviceError": "publisher.devices",
     "ReviewError": "publisher.store.services",
     "UnknownBoardError": "publisher.boards.config",
-    "BoardRuleError": "publisher.boards.services",
+    "BoardRuleError": "publisher.boards.rules",
+    "OutOfScopeError": "publisher.actors",
+    "SyncRequestError": "publisher.store.services",
     "BoardContentError": "publisher.boards.drivers.base",
     "SourceError": "publisher.sources.errors",
     "BoardError": "publisher.boards.drivers.base",
@@ -29,7 +31,8 @@ LEAVES = {
     "SchedulerLockedError": "publisher.jobs",
 }
 INPUT = ("ConfigError", "HomeInitError", "ReleaseError", "KeySetupError", "DeviceError",
-         "ReviewError", "UnknownBoardError", "BoardRuleError", "BoardContentError")  # fmt: skip
+         "ReviewError", "UnknownBoardError", "BoardRuleError", "BoardContentError",
+         "OutOfScopeError", "SyncRequestError")  # fmt: skip
 UNAVAILABLE = ("SourceError", "BoardError", "BoardUnreachableError", "BoardRejectedError",
                "BoardContentError", "FontMissingError", "KeyStoreError",
                "SchedulerLockedError")  # fmt: skip

@@ -9,10 +9,10 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from publisher.actors import Role
 from publisher.console import review_reads as reads
 from publisher.console.access import actor_of, require_visible, staff_view
 from publisher.console.forms import BulkForm, DecisionForm, QueueFilterForm
-from publisher.store.actors import Role
 from publisher.store.models import Revision
 from publisher.store.selectors import revisions_awaiting_review
 from publisher.store.services import (

@@ -7,6 +7,7 @@ to the audit log with who and when. One module per domain:
 * ``revisions``: fetched content recorded as revisions, removals flagged;
 * ``review``: reviewers' approvals and rejections;
 * ``documents``: mirrored documents and half-written downloads;
+* ``sync_requests``: "sync now", queued in the one scheduler;
 * ``channels``: channels marked for a new release;
 * ``links``: short links of released items and mirrored documents;
 * ``audit``: the audit trail.
@@ -43,6 +44,7 @@ from publisher.store.services.sources import (
     source_unblock,
     source_upsert,
 )
+from publisher.store.services.sync_requests import SyncQueue, SyncRequestError, source_sync_now
 
 __all__ = [
     "BLOCK_BACKOFF",
@@ -54,6 +56,8 @@ __all__ = [
     "ReviewError",
     "ReviewInputError",
     "ShortLinkSpaceError",
+    "SyncQueue",
+    "SyncRequestError",
     "audit_log",
     "channels_mark_dirty",
     "document_store",
@@ -69,6 +73,7 @@ __all__ = [
     "run_start",
     "runs_interrupt_stale",
     "source_block",
+    "source_sync_now",
     "source_unblock",
     "source_upsert",
     "temp_files_clear",

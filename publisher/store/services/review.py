@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
+from publisher.actors import Actor, Role
 from publisher.errors import InputError
-from publisher.store.actors import Actor, Role
 from publisher.store.models import Item, Revision
 from publisher.store.selectors import revisions_awaiting_review
 from publisher.store.services.audit import audit_log

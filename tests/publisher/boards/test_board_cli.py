@@ -144,8 +144,8 @@ def test_schedules_with_unshowable_text_are_refused_when_saved(demo_home):
         "--show", "text:门票 5€",
     )  # fmt: skip
     assert euro.returncode == 2
-    assert "'€'" in euro.stderr
-    assert 'rule "价格", board hall-k' in euro.stderr
+    assert "[unshowable] show[0]: character '€' (U+20AC) at position 5" in euro.stderr
+    assert "board hall-k" in euro.stderr
     qr = gongkai(
         demo_home, "board", "schedule", "add", "--name", "码", "--groups", "hall",
         "--show", f"qr:{SITE}/zwgk/tzgg/index.shtml",
@@ -280,3 +280,38 @@ def test_a_workday_rule_is_off_on_national_day_and_explain_says_why(demo_home):
         assert {rule["name"]: rule["days"] for rule in listed}["工作日提示"] == "workdays"
     finally:
         gongkai(demo_home, "board", "schedule", "remove", rule_id)
+
+
+# The same typed input, refused by the command line and by the service with the same codes.
+PARITY = {
+    "bad-time": ["--name", "x", "--boards", "hall-k", "--show", "clock", "--from", "7点"],
+    "unshowable": ["--name", "价格", "--boards", "hall-k", "--show", "text:门票 5€"],
+    "never-shows": ["--name", "夜里", "--boards", "hall-k", "--show", "clock",
+                    "--from", "20:00", "--to", "23:00"],
+    "unknown-board": ["--name", "x", "--boards", "nowhere", "--show", "clock"],
+}  # fmt: skip
+_OPTIONS = {"--name": "name", "--boards": "boards", "--show": "show", "--from": "start",
+            "--to": "end"}  # fmt: skip
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", sorted(PARITY))
+def test_the_cli_and_the_service_refuse_the_same_input_with_the_same_codes(demo_home, case):
+    from publisher.actors import Actor  # noqa: PLC0415
+    from publisher.boards.compose import ContentSnapshot  # noqa: PLC0415
+    from publisher.boards.config import BoardSet  # noqa: PLC0415
+    from publisher.boards.demo import DEMO_BOARDS  # noqa: PLC0415
+    from publisher.boards.drafts import RuleDraft  # noqa: PLC0415
+    from publisher.boards.services import BoardRuleError, rule_add  # noqa: PLC0415
+
+    argv = PARITY[case]
+    cli = gongkai(demo_home, "board", "schedule", "add", *argv, "--json")
+    assert cli.returncode == 2, cli.stdout
+    cli_codes = [(p["code"], p["field"]) for p in json.loads(cli.stdout)["refused"]]
+    fields: dict[str, object] = dict(zip(argv[::2], argv[1::2], strict=True))
+    draft = RuleDraft(**{_OPTIONS[k]: ([v] if k == "--show" else v) for k, v in fields.items()})
+    with pytest.raises(BoardRuleError) as refused:
+        rule_add(actor=Actor.cli("test"), rule=draft, boards=BoardSet(DEMO_BOARDS, ()),
+                 snapshot=ContentSnapshot(), now=datetime.now(SHANGHAI))  # fmt: skip
+    assert cli_codes == [(p.code.value, p.field) for p in refused.value.problems]
+    assert cli_codes

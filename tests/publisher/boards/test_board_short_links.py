@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from content.demo import generate_county
-from publisher.boards.compose import ContentSnapshot, check_rule, items_for
+from publisher.boards.compose import ContentSnapshot, items_for
 from publisher.boards.demo import DEMO_BOARDS, GUIDE_PATH, demo_rules
 from publisher.boards.fonts import find_font
 from publisher.boards.render import QrItem
+from publisher.boards.rules import content_problems
 
 AT = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)  # 09:00 in the county
 SITE = "http://127.0.0.1:8600"
@@ -34,7 +35,7 @@ def test_a_qr_of_a_known_page_shows_its_short_link():
     )
     found = items_for(board, rule, snapshot, AT, find_font(board.font_px))
     assert [i.url for i in found if isinstance(i, QrItem)] == [short]
-    assert not check_rule(rule, [board], snapshot, at=AT)
+    assert not content_problems(rule, [board], snapshot, at=AT)
 
 
 def test_a_qr_of_a_page_without_a_short_link_keeps_its_url():
