@@ -47,7 +47,7 @@ def _add(args: argparse.Namespace) -> int:
     from publisher.console.services import user_add  # noqa: PLC0415
 
     made = user_add(
-        actor=cli_actor(),
+        actor=str(cli_actor()),
         name=args.name,
         roles=args.role,
         town=args.town,
@@ -79,7 +79,7 @@ def _disable(args: argparse.Namespace) -> int:
     open_home(args)
     from publisher.console.services import user_disable  # noqa: PLC0415
 
-    user_disable(actor=cli_actor(), name=args.name)
+    user_disable(actor=str(cli_actor()), name=args.name)
     print(f"disabled {args.name}")
     return EXIT_OK
 
@@ -88,7 +88,7 @@ def _reset(args: argparse.Namespace) -> int:
     open_home(args)
     from publisher.console.services import user_reset  # noqa: PLC0415
 
-    made = user_reset(actor=cli_actor(), name=args.name)
+    made = user_reset(actor=str(cli_actor()), name=args.name)
     _password(args, args.name, made.password)
     return EXIT_OK
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -263,3 +264,27 @@ def test_the_county_scope_covers_every_town_and_a_town_only_its_own():
     assert Scope.of_town("county") is COUNTY
     assert str(Actor.cli("zhang")) == "cli:zhang"
     assert date(2026, 3, 2).weekday() == 0
+
+
+def test_a_kind_of_day_is_typed_as_days_and_checked_against_the_calendar():
+    from content.workdays import WorkdayCalendar, official_calendar  # noqa: PLC0415
+
+    draft = RuleDraft(name="工作日时钟", boards="hall-k", show=["clock"], days="workdays")
+    rule = rule_from_draft(draft, now=NOW)
+    assert (rule.days, rule.weekdays) == ("workdays", frozenset(range(7)))
+    assert rule_problems(rule, BOARDS.boards, EMPTY, at=NOW) == []
+    official = official_calendar()
+    only_2026 = WorkdayCalendar(official.holidays, official.makeup_workdays, frozenset({2026}))
+    later = rule_from_draft(replace(draft, start_date="2027-01-04"), now=NOW)
+    (found,) = rule_problems(later, BOARDS.boards, EMPTY, at=NOW, calendar=only_2026)
+    assert (found.code, found.field) == (ProblemCode.NO_CALENDAR, "days")
+    assert "no State Council notice for 2027" in found.message
+
+
+def test_a_kind_of_day_that_never_falls_in_the_rules_dates_never_shows():
+    # 2026-03-09..13 is a working week: no public holiday in it.
+    draft = RuleDraft(name="假日公告", boards="hall-k", show=["clock"], days="holidays",
+                      start_date="2026-03-09", end_date="2026-03-13")  # fmt: skip
+    problems = rule_problems(rule_from_draft(draft, now=NOW), BOARDS.boards, EMPTY, at=NOW)
+    assert [(p.code, p.field) for p in problems] == [(ProblemCode.NEVER_SHOWS, "days")]
+    assert "holidays" in problems[0].message
