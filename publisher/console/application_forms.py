@@ -24,7 +24,8 @@ __all__ = [
     "add_service_error",
 ]
 
-_DATE = forms.DateInput({"type": "date"})
+# ISO values: a browser's date input takes no other (the zh-hans format would be dropped).
+_DATE = forms.DateInput({"type": "date"}, format="%Y-%m-%d")
 _ANY = [("", "全部")]
 
 
