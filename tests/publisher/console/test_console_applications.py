@@ -197,3 +197,15 @@ def test_the_register_page_costs_the_same_queries_for_more_rows(staff):
 
     assert "共 9 件" in page.content.decode()
     assert len(many) == len(few)
+
+
+def test_a_year_before_2019_is_counted_in_the_2008_tables_rows(staff):
+    registered(received=date(2008, 3, 10))
+    client = staff("登记员", "依申请登记")
+
+    page = client.get(reverse("console:application_report", args=[2008]))
+    missing = client.get(reverse("console:application_report", args=[1999]))
+
+    assert page.status_code == 200
+    assert "当面" in page.content.decode()
+    assert missing.status_code == 404

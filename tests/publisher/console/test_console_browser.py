@@ -119,6 +119,9 @@ def test_the_register_of_applications_and_one_application(publisher, browser):
     page.click("button:has-text('查看申请人信息')")
     assert page.is_visible("text=本次查看已记入审计日志")
     assert page.locator(".personal").count() == 1
+    page.goto(f"{publisher.base}/staff/applications/report/2008/")
+    assert page.locator("table.stats").count() == 1
+    shoot(page, "application-report-2008")
 
 
 def first_login(page, base, password, *, name="审核员甲"):
