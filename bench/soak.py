@@ -65,13 +65,17 @@ KINDS = {
     "dayu-gkml": "catalogue_entry",
 }
 #: Faults and their weights (per draw).
+#: Faults and their weights (per draw). At a fault every 0.5 s the publisher is killed
+#: about once a minute, and the network is whole most of the time (else no refresh would
+#: get through between two faults, and the soak would prove little).
 FAULTS = {
-    "kill -9 publisher": 1,
+    "kill -9 publisher": 0.25,
     "kill -9 agent": 6,
-    "cut connections": 6,
-    "refuse connections": 3,
-    "stall": 4,
-    "throttle": 4,
+    "cut a connection": 6,
+    "cut every connection": 0.5,
+    "refuse connections": 1.5,
+    "stall": 3,
+    "throttle": 3,
     "flip a bit in flight": 8,
     "disk full": 3,
 }
@@ -146,6 +150,7 @@ class Soak:
         self._later: list[tuple[float, int, str, Callable[[], None]]] = []
         self._count = 0
         self._stop = threading.Event()
+        self._restarting = threading.Event()  # the publisher is down until it is cleared
         self.first_version = 0
 
     # --- the run --------------------------------------------------------------------
@@ -181,6 +186,9 @@ class Soak:
             reviewer.join(timeout=120)
             proxy.heal()
             self._run_due(everything=True)
+            deadline = time.monotonic() + 120
+            while self._restarting.is_set() and time.monotonic() < deadline:
+                time.sleep(0.2)
             for kiosk in self.kiosks:
                 kiosk.free_disk()
             converged = self._converge(publisher)
@@ -268,9 +276,10 @@ class Soak:
         """Inject one fault of ``kind``; False if it cannot be now (the kiosk is down already)."""
         rng = self.rng
         on_proxy: dict[str, Callable[[], object]] = {
-            "cut connections": proxy.cut,
-            "refuse connections": lambda: proxy.refuse(rng.uniform(1, 6)),
-            "stall": lambda: proxy.stall(rng.uniform(2, 15)),
+            "cut a connection": lambda: proxy.cut(1),
+            "cut every connection": proxy.cut,
+            "refuse connections": lambda: proxy.refuse(rng.uniform(0.5, 4)),
+            "stall": lambda: proxy.stall(rng.uniform(1, 12)),
             "throttle": lambda: proxy.throttle(
                 rng.uniform(3, 15), rate=rng.choice([512, 2048, 8192, 32768])
             ),
@@ -280,12 +289,14 @@ class Soak:
             on_proxy[kind]()
             return True
         if kind == "kill -9 publisher":
-            if any(name == "publisher" for _, _, name, _ in self._later):
+            if self._restarting.is_set():  # down already
                 return False
+            self._restarting.set()
             publisher.kill()
-            self._after(
-                rng.uniform(0.5, 3), lambda: self._restart_publisher(publisher), "publisher"
+            restart = threading.Thread(
+                target=self._restart_publisher, args=(publisher,), daemon=True
             )
+            self._after(rng.uniform(0.5, 3), restart.start, "publisher")
             return True
         kiosk = rng.choice(self.kiosks)
         if kind == "kill -9 agent":
@@ -302,12 +313,14 @@ class Soak:
         return True
 
     def _restart_publisher(self, publisher: Publisher) -> None:
+        """Start the killed service again, as systemd would (on a thread: it takes seconds)."""
         self.monitor.check("restarts")
         try:
             publisher.start()
         except RuntimeError as exc:
             self.monitor.violate("restarts", str(exc))
         publisher.restarts += 1
+        self._restarting.clear()
 
     def _after(self, seconds: float, action: Callable[[], None], name: str) -> None:
         """Do ``action`` (named ``name``) in ``seconds``, from the injector's loop."""

@@ -4,7 +4,8 @@ Every client connection gets its own upstream connection and two pump threads.
 The faults act on the bytes the publisher sends back (where a kiosk is hurt)
 and on the connections themselves:
 
-* ``cut()``: close every open connection now (both sides), as a dropped link does;
+* ``cut(count)``: close ``count`` open connections, picked at random (both
+  sides), as a dropped link does (``cut()``: every one);
 * ``refuse(seconds)``: close new connections at once for a while (network down);
 * ``stall(seconds)``: forward nothing from the publisher for a while (in-flight
   requests hang: the agent's deadlines must end them);
@@ -66,7 +67,7 @@ class FaultProxy:
         self.stats = ProxyStats()
         self._rng = rng or random.Random()
         self._faults = _Faults()
-        self._open: set[socket.socket] = set()
+        self._open: dict[socket.socket, socket.socket] = {}  # client → upstream
         self._lock = threading.Lock()
         self._listener = socket.create_server(("127.0.0.1", 0), backlog=256)
         self.port = self._listener.getsockname()[1]
@@ -76,14 +77,18 @@ class FaultProxy:
 
     # --- faults ---------------------------------------------------------------------
 
-    def cut(self) -> int:
-        """Close every open connection; return how many."""
+    def cut(self, count: int | None = None) -> int:
+        """Close ``count`` open connections at random (None: all); return how many."""
         with self._lock:
-            sockets, self._open = self._open, set()
-        for sock in sockets:
-            _close(sock)
-        self.stats.cut += len(sockets)
-        return len(sockets)
+            clients = list(self._open)
+            if count is not None:
+                clients = self._rng.sample(clients, min(count, len(clients)))
+            pairs = [(client, self._open.pop(client)) for client in clients]
+        for client, server in pairs:
+            _close(client)
+            _close(server)
+        self.stats.cut += len(pairs)
+        return len(pairs)
 
     def refuse(self, seconds: float) -> None:
         """Close new connections at once for ``seconds``."""
@@ -139,7 +144,7 @@ class FaultProxy:
         server.settimeout(None)
         self.stats.connections += 1
         with self._lock:
-            self._open.update((client, server))
+            self._open[client] = server
         threading.Thread(
             target=self._pump, args=(client, server), kwargs={"down": False}, daemon=True
         ).start()
@@ -161,8 +166,7 @@ class FaultProxy:
             pass
         finally:
             with self._lock:
-                self._open.discard(source)
-                self._open.discard(sink)
+                self._open.pop(sink if down else source, None)
             _close(source)
             _close(sink)
 
