@@ -62,7 +62,7 @@ def test_a_flip_changes_exactly_one_bit(proxy):
     assert len(data) == len(PAYLOAD)
     diff = [a ^ b for a, b in zip(data, PAYLOAD, strict=True) if a != b]
     assert len(diff) == 1
-    assert bin(diff[0]).count("1") == 1
+    assert diff[0].bit_count() == 1
     assert _fetch(proxy) == PAYLOAD  # one flip, one chunk
 
 
