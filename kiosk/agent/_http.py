@@ -90,7 +90,11 @@ class HttpClient:
         retry = urllib3.Retry(
             total=retries,
             connect=retries,
-            read=0,
+            # Once: a kept-alive connection the server (or a proxy between) closed just
+            # as it was reused ends "without response"; a GET is safe to send again, on
+            # a new connection, and the request's deadline bounds both tries. (urllib3
+            # never retries once the body is being read.)
+            read=1,
             redirect=3,
             status=retries,
             status_forcelist=(502, 503, 504),

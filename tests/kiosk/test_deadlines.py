@@ -255,3 +255,34 @@ def test_a_heartbeat_to_a_silent_publisher_ends_by_its_deadline(misbehaving, new
         with pytest.raises(FetchError, match="deadline"):
             agent.http.post_json(url, {"applied_version": None})
         assert time.monotonic() - started < DEADLINE + 2
+
+
+def test_a_kept_alive_connection_closed_as_it_is_reused_is_tried_again():
+    # The soak's most common failure: the publisher (or a proxy between) closes an idle
+    # keep-alive connection just as the agent sends its next request on it. The request
+    # ends "without response"; a GET is sent again on a new connection.
+    from kiosk.agent._http import HttpClient  # noqa: PLC0415 - the unit under test
+
+    served = []
+
+    class Handler(socketserver.StreamRequestHandler):
+        def handle(self) -> None:
+            for number in range(2):
+                if not self.rfile.readline():
+                    return
+                while self.rfile.readline() not in {b"\r\n", b""}:
+                    pass
+                if served and number == 1:  # the reused connection: drop it, unanswered
+                    return
+                served.append(number)
+                self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler) as server:
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+        url = f"http://127.0.0.1:{server.server_address[1]}/repo/metadata/timestamp.json"
+        http = HttpClient(deadline=DEADLINE)
+        assert http.get(url, max_bytes=100).body == b"ok"
+        assert http.get(url, max_bytes=100).body == b"ok"  # refused unanswered, then again
+        assert http.requests == 2  # the retry is urllib3's, inside one request
+        server.shutdown()
