@@ -103,7 +103,7 @@ PY
 # The staff console: one demo account per role (and a town reviewer), each with a
 # one-time password to change at first login; a re-run gives each a new one.
 echo "staff console: $PUBLISHER/staff/ (demo logins; each must change its password):"
-for spec in 演示审核员:审核员: 演示终审:终审: 演示排程:屏幕排程: 演示运维:运维: 演示管理员:管理员: \
+for spec in 演示审核员:审核员: 演示终审:终审: 演示排程:屏幕排程: 演示运维:运维: 演示管理员:管理员: 演示登记:依申请登记: \
             南安审核员:审核员:nanan; do
     IFS=: read -r name role town <<<"$spec"
     if "$BIN/gongkai" user list --json --home "$DEMO_HOME" | grep -q "\"name\": \"$name\""; then

@@ -58,6 +58,20 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         metavar="HOURS",
         help="show content as stale after this long without a successful refresh (default 24)",
     )
+    agent.add_argument(
+        "--max-backoff",
+        type=float,
+        default=600.0,
+        metavar="SECONDS",
+        help="longest wait between refreshes while failing (default 600)",
+    )
+    agent.add_argument(
+        "--deadline",
+        type=float,
+        default=20.0,
+        metavar="SECONDS",
+        help="the most any request may take, plus its size at 32 KiB/s (default 20)",
+    )
     agent.add_argument("-v", "--verbose", action="store_true", help="log more")
     agent.set_defaults(handler=_kiosk_agent)
 
@@ -143,6 +157,8 @@ def _kiosk_agent(args: argparse.Namespace) -> int:
             channel=args.channel or DEFAULT_CHANNEL,
             token=token,
             poll_interval=args.poll,
+            max_backoff=args.max_backoff,
+            deadline=args.deadline,
             stale_after=timedelta(hours=args.stale_after),
             app_version=_app_version(),
         )

@@ -45,13 +45,14 @@ class ActorKind(StrEnum):
 
 
 class Role(StrEnum):
-    """The five staff roles; the console's groups carry these as permissions."""
+    """The six staff roles; the console's groups carry these as permissions."""
 
     REVIEW = "review"  # 审核员
     FINAL_REVIEW = "final_review"  # 终审: second review of quarantined changes
     BOARDS = "boards"  # 屏幕排程: board schedules and emergencies
     FLEET = "fleet"  # 运维: devices, sources, "sync now"
     USERS = "users"  # 管理员: accounts
+    APPLICATIONS = "applications"  # 依申请登记: the register of disclosure applications
 
 
 #: Every role: the CLI's and the publisher's own.

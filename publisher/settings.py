@@ -179,3 +179,13 @@ GONGKAI_REVIEW_LIMITS: tuple[float, float] = (
 GONGKAI_PUBLIC_URL = _PUBLIC_URL
 #: Seconds a login waits for a free password check (publisher.console.views.auth).
 GONGKAI_LOGIN_WAIT = 5.0
+#: The register as the console uses it (publisher.console.views.applications).
+GONGKAI_PUBLISHER_NAME = _CONFIG.publisher.name if _CONFIG else "gongkai"
+GONGKAI_NUMBER_PATTERN = (
+    _CONFIG.applications.number_pattern if _CONFIG else "依申〔{year}〕{serial}号"
+)
+GONGKAI_DEFAULT_AGENCY = _CONFIG.applications.default_agency if _CONFIG else "县人民政府办公室"
+#: The office's ``[calendar]`` overrides (a CalendarSection), None for the library's alone.
+GONGKAI_CALENDAR = _CONFIG.calendar if _CONFIG else None
+#: The day deadlines are counted as of: None is the county's today (tests pin a day).
+GONGKAI_TODAY = None

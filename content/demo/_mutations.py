@@ -2,7 +2,8 @@
 
 Each round edits items in place (same URL, new text; one catalogue entry is
 marked 失效), adds new items and removes others. A round only touches items
-that no earlier round touched, so the changes of rounds 1..K never cancel out.
+that no earlier round touched, so the changes of rounds 1..K never cancel out;
+when a kind has no untouched item left, a round edits fewer (it still adds).
 """
 
 from __future__ import annotations
@@ -118,7 +119,7 @@ class _Round:
         )
 
     def _catalogue(self) -> list[CatalogueEntry]:
-        picks = self.rng.sample(
+        picks = self._sample(
             self._untouched(self.county.catalogue), EDIT_CATALOGUE + REMOVE_CATALOGUE
         )
         edits, removals = picks[:EDIT_CATALOGUE], picks[EDIT_CATALOGUE:]
@@ -148,7 +149,7 @@ class _Round:
 
     def _notices(self) -> list[Notice]:
         candidates = [n for n in self._untouched(self.county.notices) if not n.pinned]
-        dropped = {n.id for n in self.rng.sample(candidates, REMOVE_NOTICES)}
+        dropped = {n.id for n in self._sample(candidates, REMOVE_NOTICES)}
         for item in self.county.notices:
             if item.id in dropped:
                 self._note(self.changes.removed, item)
@@ -160,7 +161,7 @@ class _Round:
         return result
 
     def _edit(self, items: Sequence[_E], count: int, update: Any) -> list[_E]:
-        chosen = {item.id for item in self.rng.sample(self._untouched(items), count)}
+        chosen = {item.id for item in self._sample(self._untouched(items), count)}
         result = []
         for item in items:
             if item.id in chosen:
@@ -196,6 +197,14 @@ class _Round:
             )
         )
         return {"updates": tuple(updates), "progress_pct": pct, "status": status}
+
+    def _sample(self, items: Sequence[_E], count: int) -> list[_E]:
+        """``count`` of ``items`` at random, or all of them when fewer are left.
+
+        After many rounds (a long soak) the untouched items of a kind run out;
+        the round then edits what is left and still adds new items.
+        """
+        return self.rng.sample(items, min(count, len(items)))
 
     def _untouched(self, items: Sequence[_E]) -> list[_E]:
         return [item for item in items if item.provenance.fetched_at == self.base_stamp]

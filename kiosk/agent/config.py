@@ -37,6 +37,9 @@ class AgentConfig:
             says its content may be out of date.
         connect_timeout: seconds to connect to the publisher.
         read_timeout: seconds to wait between bytes.
+        deadline: seconds any one request may take in all, plus its expected
+            size at ``min_rate`` (a stalled or dripping publisher is given up).
+        min_rate: the slowest download accepted, in bytes per second on average.
         parallel: objects downloaded at once.
         max_file_bytes: the largest image accepted when its size is not given.
         app_version: reported in heartbeats.
@@ -58,6 +61,8 @@ class AgentConfig:
     stale_after: timedelta = DEFAULT_STALE_AFTER
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
+    deadline: float = 20.0
+    min_rate: float = 32 * 1024
     parallel: int = 4
     max_file_bytes: int = 64 * 1024 * 1024
     app_version: str = "unknown"
@@ -77,6 +82,8 @@ class AgentConfig:
             "heartbeat_interval": self.heartbeat_interval,
             "connect_timeout": self.connect_timeout,
             "read_timeout": self.read_timeout,
+            "deadline": self.deadline,
+            "min_rate": self.min_rate,
             "stale_after": self.stale_after.total_seconds(),
         }
         for name, value in positive.items():

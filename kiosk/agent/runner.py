@@ -11,7 +11,8 @@ touches ``active`` on a failure. ``Agent.run_forever`` repeats it::
     poll timestamp.json every poll_interval (± poll_jitter)   ─┐
     a poke (server-sent event) announcing a newer version     ─┼─► refresh ─► heartbeat
     after a failure: retry_interval × 2ⁿ, at most max_backoff ─┘
-    a heartbeat at least every heartbeat_interval
+    a heartbeat after each refresh, and at least every heartbeat_interval
+    (its own thread: a stuck refresh does not stop them)
 
 Usage::
 
@@ -114,6 +115,8 @@ class Agent:
         self.http = http or HttpClient(
             connect_timeout=config.connect_timeout,
             read_timeout=config.read_timeout,
+            deadline=config.deadline,
+            min_rate=config.min_rate,
             user_agent=f"gongkai-kiosk/{config.app_version}",
         )
         self.store = ObjectStore(self.home.objects, fs=self.fs)
@@ -122,6 +125,7 @@ class Agent:
         self.activator = Activator(self.home, store=self.store, fs=self.fs, clock=self._clock)
         self._rng = rng or random.Random()
         self._wake = threading.Event()
+        self._beat_wake = threading.Event()
         self._stop = threading.Event()
         self._applied: int | None = None
         self._last_poke = 0.0
@@ -181,33 +185,53 @@ class Agent:
     # --- forever --------------------------------------------------------------------
 
     def run_forever(self) -> None:
-        """Refresh on pokes and polls, heartbeat, back off while failing; until ``stop``."""
+        """Refresh on pokes and polls, heartbeat, back off while failing; until ``stop``.
+
+        Heartbeats run on their own thread, so a slow refresh (each of its
+        requests bounded by the deadlines) never holds them up: one right after
+        every refresh, and one at least every ``heartbeat_interval``. A kiosk
+        that already shows a release reports at once; a new one (nothing to
+        report yet) after its first refresh attempt.
+        """
         active = active_release(self.home)
         self._applied = active.version if active else None
         listener = PokeListener(self.http, self.config.events_url, self.poke, rng=self._rng)
         if self.config.pokes:
             listener.start()
+        beats = threading.Thread(target=self._beat_forever, name="heartbeats", daemon=True)
+        self._beat_wake.clear()
+        if active is not None:
+            self._beat_wake.set()
+        if self.config.token is not None:
+            beats.start()
         failures = 0
         next_refresh = time.monotonic()
-        next_heartbeat = next_refresh + self.config.heartbeat_interval
         try:
             while not self._stop.is_set():
-                now = time.monotonic()
-                if self._wake.is_set() or now >= next_refresh:
+                if self._wake.is_set() or time.monotonic() >= next_refresh:
                     self._wake.clear()
                     report = self.refresh()
-                    self.heartbeat()
-                    next_heartbeat = time.monotonic() + self.config.heartbeat_interval
+                    self._beat_wake.set()  # report the outcome now
                     failures = 0 if report.ok else failures + 1
                     next_refresh = time.monotonic() + self._delay(failures)
                     _log_report(report)
-                elif now >= next_heartbeat:
-                    self.heartbeat()
-                    next_heartbeat = now + self.config.heartbeat_interval
-                wait = min(next_refresh, next_heartbeat) - time.monotonic()
-                self._wake.wait(max(0.0, wait))
+                self._wake.wait(max(0.0, next_refresh - time.monotonic()))
         finally:
             listener.stop()
+            self._beat_wake.set()
+            if beats.is_alive():
+                beats.join(timeout=self.http.seconds_for(0) + 1)
+
+    def _beat_forever(self) -> None:
+        """The heartbeat thread of ``run_forever``."""
+        self._beat_wake.wait()  # a new kiosk: after its first refresh attempt
+        while not self._stop.is_set():
+            self._beat_wake.clear()
+            try:
+                self.heartbeat()
+            except Exception:  # a bug must not end the heartbeats: log it, carry on
+                log.exception("heartbeat failed unexpectedly")
+            self._beat_wake.wait(self.config.heartbeat_interval)
 
     def poke(self, version: int) -> None:
         """A hint that ``version`` exists: refresh now unless it is already applied."""
@@ -224,6 +248,7 @@ class Agent:
         """Ask ``run_forever`` to return (from a signal handler or another thread)."""
         self._stop.set()
         self._wake.set()
+        self._beat_wake.set()
 
     # --- helpers --------------------------------------------------------------------
 

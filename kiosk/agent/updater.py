@@ -236,7 +236,10 @@ def refresh(
     """
     store = store or ObjectStore(AgentHome(config.home).objects)
     http = http or HttpClient(
-        connect_timeout=config.connect_timeout, read_timeout=config.read_timeout
+        connect_timeout=config.connect_timeout,
+        read_timeout=config.read_timeout,
+        deadline=config.deadline,
+        min_rate=config.min_rate,
     )
     return ReleaseUpdater(config, store=store, http=http).refresh(current=current)
 

@@ -129,6 +129,7 @@ def application_summaries(
     due_within: int | None = None,
     overdue: bool = False,
     agency: str | None = None,
+    channel: Channel | None = None,
 ) -> list[ApplicationSummary]:
     """The applications ``viewer`` may see, filtered, oldest first.
 
@@ -141,6 +142,8 @@ def application_summaries(
         query = query.filter(agency=agency)
     if year is not None:
         query = query.filter(year=year)
+    if channel is not None:
+        query = query.filter(channel=channel)
     if status is not None:
         query = query.filter(status=status)
     if due_within is not None or overdue:

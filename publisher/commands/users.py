@@ -7,6 +7,7 @@ import json
 
 from content.cli import EXIT_OK
 from publisher.commands._common import cli_actor, input_errors, open_home
+from publisher.console.roles import GROUP_NAMES
 
 __all__ = ["register"]
 
@@ -21,12 +22,18 @@ def register(
         parents=[home],
         help="staff accounts of the web console",
         description="Create, list, disable staff accounts of the console at /staff/, or give "
-        "one a new one-time password. Roles: 审核员 终审 屏幕排程 运维 管理员.",
+        "one a new one-time password. Roles: " + " ".join(GROUP_NAMES.values()) + ".",
     )
     actions = user.add_subparsers(dest="action", metavar="ACTION", required=True)
     add = actions.add_parser("add", parents=[home], help="create an account")
     add.add_argument("name")
-    add.add_argument("--role", action="append", default=[], help="a role (repeat for more)")
+    add.add_argument(
+        "--role",
+        action="append",
+        default=[],
+        # No argparse choices: an unknown role gets the service's Chinese refusal, exit 2.
+        help="a role (repeat for more): " + " ".join(GROUP_NAMES.values()),
+    )
     add.add_argument("--town", default="", help="limit to one town (its id); default the county")
     add.add_argument("--json", action="store_true")
     add.set_defaults(handler=input_errors(_add))

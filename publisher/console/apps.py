@@ -17,7 +17,7 @@ class ConsoleConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        """Keep the five role groups in step with the code after each migrate."""
+        """Keep the role groups in step with the code after each migrate."""
         post_migrate.connect(_roles, sender=self)
 
 

@@ -30,6 +30,7 @@ class StaffProfile(models.Model):
             ("boards", "屏幕排程与紧急播报"),
             ("fleet", "运维终端、数据源与同步"),
             ("users", "管理账号"),
+            ("applications", "登记依申请公开"),
         ]
 
     def __str__(self) -> str:

@@ -1,4 +1,4 @@
-"""The five staff roles as groups: their Chinese names and the permission each carries."""
+"""The six staff roles as groups: their Chinese names and the permission each carries."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ GROUP_NAMES: dict[Role, str] = {
     Role.BOARDS: "屏幕排程",
     Role.FLEET: "运维",
     Role.USERS: "管理员",
+    Role.APPLICATIONS: "依申请登记",
 }
 
 

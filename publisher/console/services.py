@@ -58,7 +58,7 @@ class NewPassword:
 
 
 def roles_ensure() -> None:
-    """Create the five role groups with their permissions (idempotent; after each migrate)."""
+    """Create the role groups with their permissions (idempotent; after each migrate)."""
     kind = ContentType.objects.get_for_model(StaffProfile)
     labels = dict(StaffProfile._meta.permissions)  # noqa: SLF001 - Django's own declaration
     for role, name in GROUP_NAMES.items():

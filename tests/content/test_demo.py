@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 
@@ -168,3 +169,13 @@ def test_mutation_rounds_are_deterministic_and_compose(county):
     assert len(touched) == len(set(touched))  # a later round never touches the same item
     for entity_type, text in demo.jsonl_files(two).items():
         assert validate_jsonl(entity_type, text.splitlines()).ok
+
+
+def test_mutation_rounds_go_on_when_a_kind_has_no_untouched_item_left(county):
+    # A long soak mutates the site every few seconds; before the fix, the round
+    # after the last untouched leader was edited raised "Sample larger than population".
+    few = dataclasses.replace(county, leaders=county.leaders[:2])
+    changed, changes = demo.mutate_county(few, rounds=3)
+    assert len(changes.edited[EntityType.LEADER]) == 2  # rounds 1 and 2; none left for 3
+    assert len(changes.added[EntityType.CATALOGUE_ENTRY]) == 3 * 5  # every round still adds
+    assert changed.round == few.round + 3

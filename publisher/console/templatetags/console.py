@@ -7,7 +7,7 @@ from django.conf import settings
 
 from content.models import COUNTY_SCOPE
 
-__all__ = ["town_name"]
+__all__ = ["magnitude", "town_name"]
 
 register = template.Library()
 
@@ -20,3 +20,9 @@ def town_name(scope: str) -> str:
     town = scope.removeprefix("town-")
     towns: dict[str, str] = settings.GONGKAI_TOWNS
     return towns.get(town, town)
+
+
+@register.filter
+def magnitude(value: int | None) -> int:
+    """The number without its sign (days overdue are negative days left)."""
+    return abs(value or 0)

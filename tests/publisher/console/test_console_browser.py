@@ -96,12 +96,40 @@ def test_log_in_change_the_password_and_approve_an_item(publisher, browser):
     assert page.is_visible("text=没有符合条件的待审修订")
 
 
-def first_login(page, base, password):
+def test_the_register_of_applications_and_one_application(publisher, browser):
+    home = str(publisher.home)
+    register = Path(__file__).parents[3] / "publisher/applications/demo/register.csv"
+    run("applications", "import", str(register), "--home", home)
+    made = json.loads(
+        run("user", "add", "登记员甲", "--role", "依申请登记", "--home", home, "--json")
+    )
+    page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+
+    first_login(page, publisher.base, made["password"], name="登记员甲")
+
+    page.click("nav >> text=依申请公开")
+    assert page.locator("table.rows tbody tr").count() >= 10
+    assert page.is_visible("text=已逾期")
+    shoot(page, "applications")
+    page.locator(".board section:nth-child(2) a").first.click()  # the first overdue one
+    assert page.is_visible("text=办理过程")
+    assert page.is_visible("button:has-text('登记答复')")
+    assert page.locator(".personal").count() == 0
+    shoot(page, "application")
+    page.click("button:has-text('查看申请人信息')")
+    assert page.is_visible("text=本次查看已记入审计日志")
+    assert page.locator(".personal").count() == 1
+    page.goto(f"{publisher.base}/staff/applications/report/2008/")
+    assert page.locator("table.stats").count() == 1
+    shoot(page, "application-report-2008")
+
+
+def first_login(page, base, password, *, name="审核员甲"):
     """Log in with the one-time password and change it, refused once for a short one."""
     page.goto(f"{base}/staff/")
     assert "/staff/login/" in page.url
     shoot(page, "login")
-    page.fill("#id_username", "审核员甲")
+    page.fill("#id_username", name)
     page.fill("#id_password", password)
     page.click("button:has-text('登录')")
 
