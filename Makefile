@@ -4,7 +4,9 @@
 VENV    := .venv
 BIN     := $(VENV)/bin
 PORT    ?= 8600
-PYTEST_ARGS ?=
+# Two workers, a test file each at a time (a file's fixtures stay in one process):
+# most tests wait on servers and sockets, so both cores are used; PYTEST_ARGS= runs serially.
+PYTEST_ARGS ?= -n 2 --dist loadfile
 
 .PHONY: demo test bootstrap lint typecheck pytest lock clean help bench-sync bench-release bench-kiosk bench-boards soak
 

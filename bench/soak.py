@@ -234,7 +234,16 @@ class Soak:
 
     def _approve(self, publisher: Publisher) -> None:
         try:
-            gongkai("review", "approve", "--all", "--as", "soak", "--home", str(publisher.home))
+            gongkai(
+                "review",
+                "approve",
+                "--secrecy-checked",
+                "--all",
+                "--as",
+                "soak",
+                "--home",
+                str(publisher.home),
+            )
         except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
             print(f"review failed: {str(exc)[:300]}", flush=True)
         else:

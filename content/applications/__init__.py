@@ -15,6 +15,9 @@ kiosk uses the statuses' words.
   visitor types for one.
 """
 
+from typing import TYPE_CHECKING
+
+from content import lazy
 from content.applications._deadline import (
     CONSULTATION_DAYS,
     CORRECTION_NOTICE_DAYS,
@@ -34,18 +37,6 @@ from content.applications._numbers import (
     register_number,
     split_digits,
 )
-from content.applications._proactive import (
-    ProactiveFigures,
-    legacy_proactive,
-    proactive_2021,
-)
-from content.applications._stats import (
-    AppealRow,
-    RegisterRow,
-    applications_table,
-    legacy_application_stats,
-    review_litigation,
-)
 from content.applications._vocab import (
     OUTCOME_GROUPS,
     AppealKind,
@@ -55,6 +46,42 @@ from content.applications._vocab import (
     EventKind,
     Outcome,
     Status,
+)
+
+if TYPE_CHECKING:
+    from content.applications._proactive import (
+        ProactiveFigures,
+        legacy_proactive,
+        proactive_2021,
+    )
+    from content.applications._stats import (
+        AppealRow,
+        RegisterRow,
+        applications_table,
+        legacy_application_stats,
+        review_litigation,
+    )
+
+# The report's tables build the pydantic models (~130 ms): loaded when first used,
+# so `gongkai` (whose parser registers the register's commands) starts without them.
+__getattr__ = lazy.exports(
+    globals(),
+    {
+        **dict.fromkeys(
+            ("ProactiveFigures", "legacy_proactive", "proactive_2021"),
+            "content.applications._proactive",
+        ),
+        **dict.fromkeys(
+            (
+                "AppealRow",
+                "RegisterRow",
+                "applications_table",
+                "legacy_application_stats",
+                "review_litigation",
+            ),
+            "content.applications._stats",
+        ),
+    },
 )
 
 __all__ = [

@@ -29,7 +29,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
-from publisher.actors import Actor, Role, Scope
+from publisher.actors import Actor, OutOfScopeError, Role, Scope
 from publisher.console.roles import GROUP_NAMES
 from publisher.web.guard import accepts
 
@@ -79,7 +79,10 @@ def staff_view(
                 return redirect("console:password")
             if roles and not any(actor_of(request).may(role) for role in roles):
                 raise PermissionDenied("需要" + "或".join(GROUP_NAMES[r] for r in roles) + "角色")
-            return view(request, *args, **kwargs)
+            try:
+                return view(request, *args, **kwargs)
+            except OutOfScopeError as exc:  # a service's scope check: 403, as Django's own
+                raise PermissionDenied(str(exc)) from exc
 
         guarded = require_http_methods(list(allowed))(login_required(checked))
         return accepts(*allowed, max_body=max_body if "POST" in allowed else 0)(guarded)  # type: ignore[return-value]

@@ -83,3 +83,10 @@ def test_leaves_that_were_builtin_errors_still_are():
     assert issubclass(_leaf("BoardContentError"), ValueError)
     assert issubclass(_leaf("SchedulerLockedError"), RuntimeError)
     assert issubclass(_leaf("FontMissingError"), RuntimeError)
+
+
+def test_the_actors_county_scope_is_the_content_models_one() -> None:
+    from content.models import COUNTY_SCOPE  # noqa: PLC0415
+    from publisher import actors  # noqa: PLC0415
+
+    assert actors.COUNTY_SCOPE == COUNTY_SCOPE
